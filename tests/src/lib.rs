@@ -1,0 +1,1 @@
+//! Integration tests of idkollen-rs live in `tests/`; this library is empty.
