@@ -1,0 +1,1 @@
+//! A faithful local IDkollen v3 server (work in progress).
