@@ -1,0 +1,504 @@
+//! The client, its builder and the environments it can talk to.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use idkollen_api::ResponseValue;
+use idkollen_api::types::ErrorResponse;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+use tracing::Instrument as _;
+use url::Url;
+
+use crate::error::{Error, ValidationError};
+use crate::poll::PollPolicy;
+
+/// The `User-Agent` every request carries, before an optional application suffix.
+pub const USER_AGENT: &str = concat!("idkollen-rs/", env!("CARGO_PKG_VERSION"));
+
+/// Which IDkollen installation to talk to.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum Environment {
+    /// `https://api.idkollen.se`
+    #[default]
+    Production,
+    /// `https://stgapi.idkollen.se`
+    Staging,
+    /// Any other base URL, e.g. a local sandbox.
+    Custom(Url),
+}
+
+impl Environment {
+    /// The base URL of this environment.
+    pub fn base_url(&self) -> Url {
+        match self {
+            Environment::Production => Url::parse("https://api.idkollen.se").expect("valid URL"),
+            Environment::Staging => Url::parse("https://stgapi.idkollen.se").expect("valid URL"),
+            Environment::Custom(url) => url.clone(),
+        }
+    }
+}
+
+/// A client for IDkollen's REST API v3. Cheap to clone: clones share one connection pool.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), idkollen_ext::Error> {
+/// let client = idkollen_ext::Client::builder()
+///     .environment(idkollen_ext::Environment::Staging)
+///     .credentials("my-account", "my-secret")
+///     .build()?;
+/// let session = client.bankid_se().auth().send().await?;
+/// let identity = session.wait().await?;
+/// println!("{} logged in", identity.name);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    raw: idkollen_api::Client,
+    http: reqwest::Client,
+    base_url: Url,
+    account_id: String,
+    poll_policy: PollPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url.as_str())
+            .field("account_id", &self.inner.account_id)
+            .field("secret_key", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with the production environment and no credentials.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment: `IDKOLLEN_ACCOUNT_ID`,
+    /// `IDKOLLEN_SECRET_KEY`, and either `IDKOLLEN_BASE_URL` or
+    /// `IDKOLLEN_ENV=production|staging` (production when neither is set).
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    /// The generated client underneath, for anything this crate does not wrap.
+    pub fn raw(&self) -> &idkollen_api::Client {
+        &self.inner.raw
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_url
+    }
+
+    /// The account id (the user name of the Basic credentials).
+    pub fn account_id(&self) -> &str {
+        &self.inner.account_id
+    }
+
+    /// The poll policy `wait()` uses when none is given.
+    pub fn poll_policy(&self) -> &PollPolicy {
+        &self.inner.poll_policy
+    }
+
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
+    /// Runs one call of the generated client inside a `tracing` span that records the
+    /// operation id, the HTTP status and the duration, and converts its error.
+    pub(crate) async fn call<T, F>(&self, operation: &'static str, fut: F) -> Result<T, Error>
+    where
+        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorResponse>>>,
+    {
+        let span = tracing::debug_span!(
+            "idkollen.request",
+            operation,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = tokio::time::Instant::now();
+        async move {
+            let result = fut.await;
+            let span = tracing::Span::current();
+            span.record("duration_ms", started.elapsed().as_millis() as u64);
+            match result {
+                Ok(value) => {
+                    span.record("status", value.status().as_u16());
+                    tracing::debug!("ok");
+                    Ok(value.into_inner())
+                }
+                Err(err) => {
+                    if let Some(status) = err.status() {
+                        span.record("status", status.as_u16());
+                    }
+                    let err = Error::from_api(operation, err).await;
+                    tracing::debug!(error = %err, "failed");
+                    Err(err)
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+}
+
+/// Builds a [`Client`].
+pub struct ClientBuilder {
+    environment: Environment,
+    base_url: Option<String>,
+    account_id: Option<String>,
+    secret_key: Option<SecretString>,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    application: Option<String>,
+    http: Option<reqwest::ClientBuilder>,
+    poll_policy: PollPolicy,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            environment: Environment::Production,
+            base_url: None,
+            account_id: None,
+            secret_key: None,
+            timeout: Some(Duration::from_secs(30)),
+            connect_timeout: Some(Duration::from_secs(10)),
+            application: None,
+            http: None,
+            poll_policy: PollPolicy::default(),
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("environment", &self.environment)
+            .field("base_url", &self.base_url)
+            .field("account_id", &self.account_id)
+            .field(
+                "secret_key",
+                &self.secret_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("application", &self.application)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder filled from the environment variables [`Client::from_env`] reads.
+    pub fn from_env() -> Result<ClientBuilder, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    pub(crate) fn from_lookup(
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<ClientBuilder, Error> {
+        let required = |name: &'static str| -> Result<String, Error> {
+            match lookup(name) {
+                Some(v) if !v.trim().is_empty() => Ok(v),
+                _ => Err(ValidationError::new(name, "not set").into()),
+            }
+        };
+        let mut builder = ClientBuilder::default().credentials(
+            required("IDKOLLEN_ACCOUNT_ID")?,
+            required("IDKOLLEN_SECRET_KEY")?,
+        );
+        if let Some(url) = lookup("IDKOLLEN_BASE_URL").filter(|v| !v.trim().is_empty()) {
+            builder = builder.base_url(url);
+        } else if let Some(env) = lookup("IDKOLLEN_ENV").filter(|v| !v.trim().is_empty()) {
+            builder = builder.environment(match env.trim().to_ascii_lowercase().as_str() {
+                "production" | "prod" => Environment::Production,
+                "staging" | "stage" => Environment::Staging,
+                _ => {
+                    return Err(ValidationError::new(
+                        "IDKOLLEN_ENV",
+                        "expected `production` or `staging`",
+                    )
+                    .into());
+                }
+            });
+        }
+        Ok(builder)
+    }
+
+    /// The environment (production by default).
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self.base_url = None;
+        self
+    }
+
+    /// A custom base URL, checked in [`build`](Self::build).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The account id and secret key of the API customer.
+    pub fn credentials(
+        mut self,
+        account_id: impl Into<String>,
+        secret_key: impl Into<SecretString>,
+    ) -> Self {
+        self.account_id = Some(account_id.into());
+        self.secret_key = Some(secret_key.into());
+        self
+    }
+
+    /// The whole-request timeout (30 s by default). Status reads that time out are retried
+    /// by the polling engine; starts are not.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// The connection timeout (10 s by default).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Appends `name` to the User-Agent: `idkollen-rs/<version> <name>`.
+    pub fn application(mut self, name: impl Into<String>) -> Self {
+        self.application = Some(name.into());
+        self
+    }
+
+    /// Starts from your own `reqwest::ClientBuilder` (proxies, root certificates, a
+    /// resolver...). The credentials, the User-Agent and the timeouts set on this builder
+    /// are added to it.
+    ///
+    /// A builder rather than a finished `reqwest::Client`, because the generated client
+    /// has no per-request hook: the Basic credentials have to be default headers of the
+    /// HTTP client, and a finished client cannot take new ones.
+    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
+        self
+    }
+
+    /// The poll policy `wait()` uses when none is given.
+    pub fn poll_policy(mut self, policy: PollPolicy) -> Self {
+        self.poll_policy = policy;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = match self.base_url {
+            Some(raw) => Url::parse(&raw).map_err(|e| Error::Config {
+                message: format!("base URL: {e}"),
+            })?,
+            None => self.environment.base_url(),
+        };
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.cannot_be_a_base() {
+            return Err(Error::Config {
+                message: "base URL: must be an http or https URL".into(),
+            });
+        }
+        if !base_url.username().is_empty() || base_url.password().is_some() {
+            return Err(Error::Config {
+                message: "base URL: must not carry credentials; use `credentials`".into(),
+            });
+        }
+        let account_id = self
+            .account_id
+            .filter(|a| !a.is_empty())
+            .ok_or_else(|| ValidationError::new("account_id", "missing"))?;
+        let secret_key = self
+            .secret_key
+            .filter(|s| !s.expose_secret().is_empty())
+            .ok_or_else(|| ValidationError::new("secret_key", "missing"))?;
+        if account_id.contains(':') {
+            return Err(ValidationError::new("account_id", "must not contain `:`").into());
+        }
+
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, basic_auth(&account_id, &secret_key)?);
+
+        let user_agent = match self.application.as_deref().map(str::trim) {
+            Some(app) if !app.is_empty() => format!("{USER_AGENT} {app}"),
+            _ => USER_AGENT.to_owned(),
+        };
+
+        install_crypto_provider();
+        let mut http = self
+            .http
+            .unwrap_or_default()
+            .default_headers(headers)
+            .user_agent(user_agent);
+        if let Some(t) = self.timeout {
+            http = http.timeout(t);
+        }
+        if let Some(t) = self.connect_timeout {
+            http = http.connect_timeout(t);
+        }
+        let http = http.build().map_err(|e| Error::Config {
+            message: format!("HTTP client: {e}"),
+        })?;
+
+        // The generated client appends `/v3/...` to the base verbatim.
+        let base = base_url.as_str().trim_end_matches('/').to_owned();
+        let raw = idkollen_api::Client::new_with_client(&base, http.clone());
+        Ok(Client {
+            inner: Arc::new(Inner {
+                raw,
+                http,
+                base_url,
+                account_id,
+                poll_policy: self.poll_policy,
+            }),
+        })
+    }
+}
+
+/// The `Authorization` header, marked sensitive so `http` never prints it.
+fn basic_auth(account_id: &str, secret: &SecretString) -> Result<HeaderValue, Error> {
+    let token = base64::engine::general_purpose::STANDARD
+        .encode(format!("{account_id}:{}", secret.expose_secret()));
+    let mut value =
+        HeaderValue::from_str(&format!("Basic {token}")).map_err(|_| Error::Config {
+            message: "credentials: not a valid header value".into(),
+        })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// rustls needs a process-wide crypto provider; use ring unless the application already
+/// installed one.
+fn install_crypto_provider() {
+    #[cfg(feature = "rustls")]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Losing a race against another thread installing one is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use idkollen_api::ClientInfo as _;
+    use std::collections::HashMap;
+
+    const SECRET: &str = "s3cr3t-Very-Private";
+
+    fn client() -> Client {
+        Client::builder()
+            .base_url("http://127.0.0.1:9/")
+            .credentials("acct", SECRET)
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn secret_never_in_debug() {
+        let c = client();
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("acct:{SECRET}"));
+        for text in [
+            format!("{c:?}"),
+            format!("{c:#?}"),
+            format!("{:?}", c.raw()),
+            format!("{:?}", c.http()),
+            format!("{:?}", Client::builder().credentials("acct", SECRET)),
+        ] {
+            assert!(!text.contains(SECRET), "{text}");
+            assert!(!text.contains(&encoded), "{text}");
+        }
+        assert!(format!("{c:?}").contains("[redacted]"));
+    }
+
+    #[test]
+    fn auth_header_is_sensitive_and_correct() {
+        let v = basic_auth("acct", &SecretString::from("pw")).unwrap();
+        assert!(v.is_sensitive());
+        assert_eq!(v.to_str().unwrap(), "Basic YWNjdDpwdw==");
+    }
+
+    #[test]
+    fn environments() {
+        assert_eq!(
+            Environment::Production.base_url().as_str(),
+            "https://api.idkollen.se/"
+        );
+        assert_eq!(
+            Environment::Staging.base_url().as_str(),
+            "https://stgapi.idkollen.se/"
+        );
+        assert_eq!(client().raw().baseurl(), "http://127.0.0.1:9");
+    }
+
+    #[test]
+    fn bad_configuration_is_an_error() {
+        let err = Client::builder()
+            .base_url("not a url")
+            .credentials("a", "b")
+            .build();
+        assert!(matches!(err, Err(Error::Config { .. })));
+        let err = Client::builder()
+            .base_url("ftp://x")
+            .credentials("a", "b")
+            .build();
+        assert!(matches!(err, Err(Error::Config { .. })));
+        let err = Client::builder().build().unwrap_err();
+        assert_eq!(err.field(), Some("account_id"));
+        let err = Client::builder().credentials("a", "").build().unwrap_err();
+        assert_eq!(err.field(), Some("secret_key"));
+    }
+
+    #[test]
+    fn from_env_reads_the_documented_variables() {
+        let vars = |pairs: &[(&str, &str)]| {
+            let map: HashMap<String, String> = pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            move |name: &str| map.get(name).cloned()
+        };
+        let c = ClientBuilder::from_lookup(vars(&[
+            ("IDKOLLEN_ACCOUNT_ID", "acct"),
+            ("IDKOLLEN_SECRET_KEY", SECRET),
+            ("IDKOLLEN_ENV", "staging"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(c.base_url().as_str(), "https://stgapi.idkollen.se/");
+        assert_eq!(c.account_id(), "acct");
+
+        let c = ClientBuilder::from_lookup(vars(&[
+            ("IDKOLLEN_ACCOUNT_ID", "acct"),
+            ("IDKOLLEN_SECRET_KEY", SECRET),
+            ("IDKOLLEN_BASE_URL", "http://localhost:8080"),
+            ("IDKOLLEN_ENV", "staging"),
+        ]))
+        .unwrap()
+        .build()
+        .unwrap();
+        assert_eq!(c.base_url().as_str(), "http://localhost:8080/");
+
+        let err = ClientBuilder::from_lookup(vars(&[("IDKOLLEN_ACCOUNT_ID", "acct")])).unwrap_err();
+        assert_eq!(err.field(), Some("IDKOLLEN_SECRET_KEY"));
+        let err = ClientBuilder::from_lookup(vars(&[
+            ("IDKOLLEN_ACCOUNT_ID", "acct"),
+            ("IDKOLLEN_SECRET_KEY", SECRET),
+            ("IDKOLLEN_ENV", "moon"),
+        ]))
+        .unwrap_err();
+        assert_eq!(err.field(), Some("IDKOLLEN_ENV"));
+    }
+}

@@ -1,0 +1,112 @@
+//! BankID's recommended user messages (the "RFA" texts of BankID's relying-party
+//! guidelines), in Swedish and English.
+
+use super::Language;
+
+/// One recommended message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rfa {
+    Rfa1,
+    Rfa3,
+    Rfa4,
+    Rfa5,
+    Rfa6,
+    Rfa8,
+    Rfa9,
+    Rfa13,
+    Rfa15A,
+    Rfa15B,
+    Rfa16,
+    Rfa17A,
+    Rfa17B,
+    Rfa21,
+    Rfa22,
+    Rfa23,
+    /// Phone flows: the user is asked to confirm the call. BankID has no RFA number for it.
+    ConfirmCall,
+    /// Not a BankID text: the identity number sent was refused.
+    InvalidId,
+    /// Not a BankID text: the user's app is too old for the request.
+    UnsupportedClient,
+}
+
+impl Rfa {
+    pub(crate) fn text(self, language: Language) -> &'static str {
+        let (sv, en) = match self {
+            Rfa::Rfa1 => ("Starta BankID-appen.", "Start your BankID app."),
+            Rfa::Rfa3 => (
+                "Åtgärden avbruten. Försök igen.",
+                "Action cancelled. Please try again.",
+            ),
+            Rfa::Rfa4 => (
+                "En identifiering eller underskrift för det här personnumret är redan påbörjad. Försök igen.",
+                "An identification or signing for this personal number is already started. Please try again.",
+            ),
+            Rfa::Rfa5 => (
+                "Internt tekniskt fel. Försök igen.",
+                "Internal error. Please try again.",
+            ),
+            Rfa::Rfa6 => ("Åtgärden avbruten.", "Action cancelled."),
+            Rfa::Rfa8 => (
+                "BankID-appen svarar inte. Kontrollera att den är startad och att du har internetanslutning. Om du inte har något giltigt BankID kan du skaffa ett hos din bank. Försök sedan igen.",
+                "The BankID app is not responding. Please check that it's started and that you have internet access. If you don't have a valid BankID you can get one from your bank. Try again.",
+            ),
+            Rfa::Rfa9 => (
+                "Skriv in din säkerhetskod i BankID-appen och välj Identifiera eller Skriv under.",
+                "Enter your security code in the BankID app and select Identify or Sign.",
+            ),
+            Rfa::Rfa13 => (
+                "Försöker starta BankID-appen.",
+                "Trying to start your BankID app.",
+            ),
+            Rfa::Rfa15A => (
+                "Söker efter BankID, det kan ta en liten stund … Om det har gått några sekunder och inget BankID har hittats har du sannolikt inget BankID som går att använda för den aktuella identifieringen/underskriften i den här datorn. Om du har ett BankID-kort, sätt in det i kortläsaren. Om du inte har något BankID kan du skaffa ett hos din bank. Om du har ett BankID på en annan enhet kan du starta din BankID-app där.",
+                "Searching for BankID:s, it may take a little while … If a few seconds have passed and still no BankID has been found, you probably don't have a BankID which can be used for this identification/signing on this computer. If you have a BankID card, please insert it into your card reader. If you don't have a BankID you can get one from your bank. If you have a BankID on another device you can start the BankID app on that device.",
+            ),
+            Rfa::Rfa15B => (
+                "Söker efter BankID, det kan ta en liten stund … Om det har gått några sekunder och inget BankID har hittats har du sannolikt inget BankID som går att använda för den aktuella identifieringen/underskriften i den här enheten. Om du inte har något BankID kan du skaffa ett hos din bank. Om du har ett BankID på en annan enhet kan du starta din BankID-app där.",
+                "Searching for BankID:s, it may take a little while … If a few seconds have passed and still no BankID has been found, you probably don't have a BankID which can be used for this identification/signing on this device. If you don't have a BankID you can get one from your bank. If you have a BankID on another device you can start the BankID app on that device.",
+            ),
+            Rfa::Rfa16 => (
+                "Det BankID du försöker använda är för gammalt eller spärrat. Använd ett annat BankID eller skaffa ett nytt hos din bank.",
+                "The BankID you are trying to use is blocked or too old. Please use another BankID or get a new one from your bank.",
+            ),
+            Rfa::Rfa17A => (
+                "BankID-appen verkar inte finnas i din dator eller mobil. Installera den och skaffa ett BankID hos din bank. Installera appen från din appbutik eller https://install.bankid.com.",
+                "The BankID app couldn't be found on your computer or mobile device. Please install it and get a BankID from your bank. Install the app from your app store or https://install.bankid.com.",
+            ),
+            Rfa::Rfa17B => (
+                "Misslyckades att läsa av QR-koden. Starta BankID-appen och läs av QR-koden. Kontrollera att BankID-appen är uppdaterad. Om du inte har BankID-appen måste du installera den och skaffa ett BankID hos din bank. Installera appen från din appbutik eller https://install.bankid.com.",
+                "Failed to scan the QR code. Start the BankID app and scan the QR code. Check that the BankID app is updated. If you don't have the BankID app, you need to install it and get a BankID from your bank. Install the app from your app store or https://install.bankid.com.",
+            ),
+            Rfa::Rfa21 => (
+                "Identifiering eller underskrift pågår.",
+                "Identification or signing in progress.",
+            ),
+            Rfa::Rfa22 => (
+                "Okänt fel. Försök igen.",
+                "Unknown error. Please try again.",
+            ),
+            Rfa::Rfa23 => (
+                "Fotografera och läs av din ID-handling med BankID-appen.",
+                "Process your machine readable travel document using the BankID app.",
+            ),
+            Rfa::ConfirmCall => (
+                "Bekräfta i BankID-appen att du pratar med oss i telefon.",
+                "Confirm in the BankID app that you are on the phone with us.",
+            ),
+            Rfa::InvalidId => (
+                "Personnumret är ogiltigt. Kontrollera det och försök igen.",
+                "The personal identity number is not valid. Please check it and try again.",
+            ),
+            Rfa::UnsupportedClient => (
+                "Din BankID-app behöver uppdateras. Uppdatera appen och försök igen.",
+                "Your BankID app needs to be updated. Please update it and try again.",
+            ),
+        };
+        match language {
+            Language::Swedish => sv,
+            Language::English => en,
+        }
+    }
+}

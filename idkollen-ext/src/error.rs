@@ -1,0 +1,322 @@
+//! The one error type of this crate.
+
+use std::time::Duration;
+
+use idkollen_api::types::ErrorResponse;
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+use crate::codes::FailureCode;
+
+/// Everything that can go wrong when talking to IDkollen or waiting for a session.
+///
+/// Match on the variants you care about and keep a catch-all arm: new variants may be
+/// added in minor releases.
+///
+/// ```
+/// # fn show(err: idkollen_ext::Error) {
+/// use idkollen_ext::{Error, FailureCode};
+/// match err {
+///     Error::Failed { code: FailureCode::Cancelled, .. } => println!("cancelled"),
+///     Error::Failed { code, .. } => println!("failed: {}", code.as_str()),
+///     Error::Expired { .. } => println!("expired, start again"),
+///     other => println!("{other}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A request was refused before anything was sent: a field breaks the API's rules.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+
+    /// IDkollen answered with a non-success HTTP status.
+    #[error("{operation}: IDkollen answered {status}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    Api {
+        /// The operation id from the API description, e.g. `bankid_se_start_auth`.
+        operation: &'static str,
+        /// The HTTP status.
+        status: StatusCode,
+        /// The `message` of the error body, when there was one.
+        message: Option<String>,
+        /// The delay the server asked for in `Retry-After`, if any.
+        retry_after: Option<Duration>,
+    },
+
+    /// The request never got an answer: connection refused or dropped, timeout, TLS.
+    #[error("{operation}: could not reach IDkollen")]
+    Transport {
+        /// The operation id.
+        operation: &'static str,
+        /// The underlying HTTP error.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// A success answer whose body is not what the API describes.
+    #[error("{operation}: the response body could not be decoded")]
+    Decode {
+        /// The operation id.
+        operation: &'static str,
+        /// Why decoding failed. The body itself is never kept: it may hold personal data.
+        #[source]
+        source: serde_json::Error,
+    },
+
+    /// The session ended in `FAILED` with this code.
+    #[error("session {id} failed: {code}")]
+    Failed {
+        /// The session id.
+        id: String,
+        /// The failure code, exactly as sent (unknown codes are kept in `FailureCode::Unknown`).
+        code: FailureCode,
+    },
+
+    /// The session is gone: IDkollen answered 404 for it (sessions expire a few minutes
+    /// after they start).
+    #[error("session {id} has expired or does not exist")]
+    Expired {
+        /// The session id.
+        id: String,
+    },
+
+    /// The session was cancelled through this client.
+    #[error("session {id} was cancelled")]
+    Cancelled {
+        /// The session id.
+        id: String,
+    },
+
+    /// Waiting stopped at the deadline of the poll policy. The session itself is not
+    /// cancelled.
+    #[error("gave up waiting for session {id} after {elapsed:?} and {polls} status reads")]
+    DeadlineExceeded {
+        /// The session id.
+        id: String,
+        /// Time spent waiting.
+        elapsed: Duration,
+        /// How many status reads were sent.
+        polls: u32,
+    },
+
+    /// The client could not be configured (bad base URL, missing credentials, TLS set-up).
+    #[error("invalid client configuration: {message}")]
+    Config {
+        /// What is wrong.
+        message: String,
+    },
+
+    /// The request could not be built (should not happen with validated builders).
+    #[error("{operation}: the request could not be built: {message}")]
+    Request {
+        /// The operation id.
+        operation: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The HTTP status of an [`Error::Api`], or of a transport error that carries one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. } => Some(*status),
+            Error::Transport { source, .. } => source.status(),
+            Error::Expired { .. } => Some(StatusCode::NOT_FOUND),
+            _ => None,
+        }
+    }
+
+    /// The failure code of a failed or cancelled session.
+    pub fn code(&self) -> Option<FailureCode> {
+        match self {
+            Error::Failed { code, .. } => Some(code.clone()),
+            Error::Cancelled { .. } => Some(FailureCode::Cancelled),
+            _ => None,
+        }
+    }
+
+    /// The server's message for an [`Error::Api`].
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Api { message, .. } => message.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The field a [`Error::Validation`] names.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::Validation(v) => Some(v.field()),
+            _ => None,
+        }
+    }
+
+    /// Whether sending the same request again may succeed: rate limiting (429), server
+    /// errors (500, 502, 503, 504) and transport failures.
+    ///
+    /// Only retry requests that are safe to repeat. A request that starts a session is not:
+    /// if the first attempt reached the server, a retry starts a second session for the
+    /// same user. This crate's polling engine retries status reads only.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api { status, .. } => matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504),
+            Error::Transport { source, .. } => !source.is_builder(),
+            _ => false,
+        }
+    }
+
+    /// Whether the server asked to slow down (HTTP 429).
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// The delay asked for by `Retry-After`, if the server sent one.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Converts an error of the generated client, reading an unexpected body if needed.
+    pub(crate) async fn from_api(
+        operation: &'static str,
+        err: progenitor_client::Error<ErrorResponse>,
+    ) -> Error {
+        use progenitor_client::Error as E;
+        match err {
+            E::ErrorResponse(rv) => Error::Api {
+                operation,
+                status: rv.status(),
+                retry_after: retry_after(rv.headers()),
+                message: Some(rv.into_inner().message),
+            },
+            E::UnexpectedResponse(resp) => {
+                let status = resp.status();
+                let retry_after = retry_after(resp.headers());
+                // Undocumented statuses (502, 503, ...) may still carry `{"message": ...}`.
+                let message = resp
+                    .bytes()
+                    .await
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<ErrorResponse>(&b).ok())
+                    .map(|e| e.message);
+                Error::Api {
+                    operation,
+                    status,
+                    message,
+                    retry_after,
+                }
+            }
+            E::CommunicationError(source)
+            | E::InvalidUpgrade(source)
+            | E::ResponseBodyError(source) => Error::Transport { operation, source },
+            E::InvalidResponsePayload(_, source) => Error::Decode { operation, source },
+            E::InvalidRequest(message) | E::Custom(message) => {
+                Error::Request { operation, message }
+            }
+        }
+    }
+}
+
+/// Reads `Retry-After` in its delay-seconds form; an HTTP date is ignored (and the caller
+/// falls back to its own backoff).
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    value.parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// A request field that breaks the API's rules, found before anything was sent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid `{field}`: {reason}")]
+pub struct ValidationError {
+    field: &'static str,
+    reason: String,
+}
+
+impl ValidationError {
+    pub(crate) fn new(field: &'static str, reason: impl Into<String>) -> Self {
+        Self {
+            field,
+            reason: reason.into(),
+        }
+    }
+
+    /// The field's name as the API spells it (`text`, `referenceText`, `minAge`, ...), or
+    /// the environment variable for [`Client::from_env`](crate::Client::from_env).
+    pub fn field(&self) -> &'static str {
+        self.field
+    }
+
+    /// Why the value was refused.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_send_sync_static() {
+        fn assert_bounds<T: Send + Sync + 'static + std::error::Error>() {}
+        assert_bounds::<Error>();
+        assert_bounds::<ValidationError>();
+    }
+
+    #[test]
+    fn error_stays_small() {
+        // Large errors slow every `Result` on the happy path.
+        assert!(
+            std::mem::size_of::<Error>() <= 72,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
+
+    #[test]
+    fn validation_error_names_the_field() {
+        let err: Error = ValidationError::new("text", "longer than 118 characters").into();
+        assert_eq!(err.field(), Some("text"));
+        assert_eq!(
+            err.to_string(),
+            "invalid `text`: longer than 118 characters"
+        );
+        assert!(!err.is_retryable());
+    }
+
+    #[test]
+    fn retry_after_reads_seconds() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "3".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
+        headers.insert(
+            RETRY_AFTER,
+            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn accessors() {
+        let err = Error::Api {
+            operation: "bankid_se_get_auth_status",
+            status: StatusCode::TOO_MANY_REQUESTS,
+            message: Some("slow down".into()),
+            retry_after: Some(Duration::from_secs(2)),
+        };
+        assert!(err.is_retryable());
+        assert!(err.is_rate_limited());
+        assert_eq!(err.message(), Some("slow down"));
+        assert_eq!(err.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+        let failed = Error::Failed {
+            id: "s1".into(),
+            code: FailureCode::from("NEW_CODE"),
+        };
+        assert_eq!(failed.code().unwrap().as_str(), "NEW_CODE");
+        assert_eq!(failed.to_string(), "session s1 failed: NEW_CODE");
+    }
+}

@@ -1,0 +1,166 @@
+//! The polling loop itself.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use tokio::time::Instant;
+
+use super::backoff::backoff;
+use super::policy::{MIN_INTERVAL, PollPolicy};
+use super::status::{Snapshot, read_status};
+use crate::client::Client;
+use crate::error::Error;
+use crate::session::SessionHandle;
+
+/// What every copy of one session shares: when the next status read may go out, and
+/// whether the session has ended.
+#[derive(Debug)]
+pub(crate) struct Gate {
+    next_read: Mutex<Instant>,
+    finished: AtomicBool,
+}
+
+impl Gate {
+    /// A gate whose first read is allowed one interval from now: the start request counts
+    /// as the first contact with the session.
+    pub(crate) fn new() -> Self {
+        Self {
+            next_read: Mutex::new(Instant::now() + MIN_INTERVAL),
+            finished: AtomicBool::new(false),
+        }
+    }
+
+    pub(crate) fn finish(&self) {
+        self.finished.store(true, Ordering::SeqCst);
+    }
+
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished.load(Ordering::SeqCst)
+    }
+
+    fn next_read(&self) -> Instant {
+        *self.next_read.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Books the read slot at `at` and pushes the next one `gap` further.
+    fn book(&self, at: Instant, gap: Duration) {
+        let mut next = self.next_read.lock().unwrap_or_else(|e| e.into_inner());
+        *next = (*next).max(at + gap);
+    }
+
+    fn delay_next(&self, until: Instant) {
+        let mut next = self.next_read.lock().unwrap_or_else(|e| e.into_inner());
+        *next = (*next).max(until);
+    }
+}
+
+/// One waiter on one session: counts reads and enforces the policy.
+#[derive(Debug)]
+pub(crate) struct Engine {
+    client: Client,
+    handle: SessionHandle,
+    gate: std::sync::Arc<Gate>,
+    policy: PollPolicy,
+    started: Instant,
+    polls: u32,
+    failures: u32,
+}
+
+impl Engine {
+    pub(crate) fn new(
+        client: Client,
+        handle: SessionHandle,
+        gate: std::sync::Arc<Gate>,
+        policy: PollPolicy,
+    ) -> Self {
+        Self {
+            client,
+            handle,
+            gate,
+            policy,
+            started: Instant::now(),
+            polls: 0,
+            failures: 0,
+        }
+    }
+
+    /// The next status read that gives an answer, sent at the first moment the rate limit
+    /// and the backoff allow. Transient failures are retried within the budget; rate
+    /// limiting is waited out until the deadline.
+    pub(crate) async fn next(&mut self) -> Result<Snapshot, Error> {
+        loop {
+            let at = self.gate.next_read();
+            if let Some(max_wait) = self.policy.max_wait
+                && at > self.started + max_wait
+            {
+                return Err(self.deadline_exceeded());
+            }
+            tokio::time::sleep_until(at).await;
+            match self.read_once().await {
+                Ok(snapshot) => {
+                    self.failures = 0;
+                    return Ok(snapshot);
+                }
+                Err(err) if err.is_rate_limited() => {
+                    let wait = err
+                        .retry_after()
+                        .unwrap_or_else(|| backoff(self.failures + 1, self.policy.max_backoff));
+                    tracing::debug!(id = %self.handle.id(), ?wait, "rate limited; waiting");
+                    self.gate
+                        .delay_next(Instant::now() + wait.max(MIN_INTERVAL));
+                }
+                Err(err) if is_transient(&err) && self.failures < self.policy.retry_budget => {
+                    self.failures += 1;
+                    let wait = backoff(self.failures, self.policy.max_backoff);
+                    tracing::debug!(
+                        id = %self.handle.id(),
+                        error = %err,
+                        attempt = self.failures,
+                        ?wait,
+                        "status read failed; retrying"
+                    );
+                    self.gate.delay_next(Instant::now() + wait);
+                }
+                Err(err) => return Err(err),
+            }
+        }
+    }
+
+    /// One status read at the next allowed slot, without retries.
+    pub(crate) async fn read_once(&mut self) -> Result<Snapshot, Error> {
+        tokio::time::sleep_until(self.gate.next_read()).await;
+        let now = Instant::now();
+        self.gate.book(now, self.policy.interval);
+        self.polls += 1;
+        let handle = &self.handle;
+        let result = read_status(&self.client, handle.provider(), handle.flow(), handle.id()).await;
+        match result {
+            Err(err) if err.status() == Some(StatusCode::NOT_FOUND) => {
+                self.gate.finish();
+                Err(Error::Expired {
+                    id: handle.id().to_owned(),
+                })
+            }
+            Ok(snapshot @ (Snapshot::Completed(_) | Snapshot::Failed(_))) => {
+                self.gate.finish();
+                Ok(snapshot)
+            }
+            other => other,
+        }
+    }
+
+    fn deadline_exceeded(&self) -> Error {
+        Error::DeadlineExceeded {
+            id: self.handle.id().to_owned(),
+            elapsed: self.started.elapsed(),
+            polls: self.polls,
+        }
+    }
+}
+
+/// Failures worth another status read: 5xx, rate limiting, no answer, or a garbled body.
+fn is_transient(err: &Error) -> bool {
+    err.is_retryable() || matches!(err, Error::Decode { .. })
+}

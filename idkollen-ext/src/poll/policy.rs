@@ -1,0 +1,81 @@
+//! How long and how often to poll.
+
+use std::time::Duration;
+
+/// How [`Session::wait_with`](crate::Session::wait_with) polls.
+///
+/// The default reads the status every second (the fastest IDkollen allows), gives up after
+/// five minutes, and tolerates eight transient failures in a row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PollPolicy {
+    pub(crate) interval: Duration,
+    pub(crate) max_wait: Option<Duration>,
+    pub(crate) retry_budget: u32,
+    pub(crate) max_backoff: Duration,
+}
+
+/// IDkollen rejects more than one status read per second per session.
+pub(crate) const MIN_INTERVAL: Duration = Duration::from_secs(1);
+
+impl Default for PollPolicy {
+    fn default() -> Self {
+        Self {
+            interval: MIN_INTERVAL,
+            max_wait: Some(Duration::from_secs(300)),
+            retry_budget: 8,
+            max_backoff: Duration::from_secs(16),
+        }
+    }
+}
+
+impl PollPolicy {
+    /// The default policy.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Time between status reads; values under one second are raised to one second, the
+    /// service's limit. BankID recommends 2 s when a second of latency does not matter.
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.interval = interval.max(MIN_INTERVAL);
+        self
+    }
+
+    /// Give up (with [`Error::DeadlineExceeded`](crate::Error::DeadlineExceeded)) after
+    /// this long.
+    pub fn max_wait(mut self, max_wait: Duration) -> Self {
+        self.max_wait = Some(max_wait);
+        self
+    }
+
+    /// Wait until the session ends, however long that is (sessions expire on their own
+    /// after a few minutes).
+    pub fn no_deadline(mut self) -> Self {
+        self.max_wait = None;
+        self
+    }
+
+    /// How many transient failures in a row (5xx, connection errors, undecodable bodies)
+    /// are retried before the error is returned. Rate limiting (429) does not count: it is
+    /// waited out until the deadline.
+    pub fn retry_budget(mut self, attempts: u32) -> Self {
+        self.retry_budget = attempts;
+        self
+    }
+
+    /// The longest pause between retries.
+    pub fn max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff.max(MIN_INTERVAL);
+        self
+    }
+
+    /// The time between status reads.
+    pub fn get_interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// The deadline, if any.
+    pub fn get_max_wait(&self) -> Option<Duration> {
+        self.max_wait
+    }
+}

@@ -1,0 +1,157 @@
+//! Reading and cancelling a session: the table from (provider, flow) to the generated
+//! operation, and the conversion of each provider's status union into one [`Snapshot`].
+
+use idkollen_api::types;
+
+use crate::client::Client;
+use crate::codes::{FailureCode, HintCode, Status};
+use crate::error::{Error, ValidationError};
+use crate::outcome::Completion;
+use crate::session::{Flow, Provider};
+
+/// One status read, provider-neutral.
+#[derive(Debug)]
+pub(crate) enum Snapshot {
+    /// Still waiting for the user.
+    Pending { hint: Option<HintCode> },
+    /// Done.
+    Completed(Completion),
+    /// Ended without a result.
+    Failed(FailureCode),
+    /// A status this version does not know; polling goes on.
+    Other(Status),
+}
+
+fn session_id(id: &str) -> Result<types::SessionId, Error> {
+    types::SessionId::try_from(id).map_err(|e| ValidationError::new("id", e.to_string()).into())
+}
+
+fn unsupported(provider: Provider, flow: Flow) -> Error {
+    ValidationError::new(
+        "flow",
+        format!("{} has no {} sessions", provider.as_str(), flow.as_str()),
+    )
+    .into()
+}
+
+/// Reads the status of a session once.
+pub(crate) async fn read_status(
+    client: &Client,
+    provider: Provider,
+    flow: Flow,
+    id: &str,
+) -> Result<Snapshot, Error> {
+    let sid = session_id(id)?;
+    let raw = client.raw();
+    macro_rules! read {
+        ($op:ident) => {
+            client
+                .call(stringify!($op), raw.$op(&sid))
+                .await
+                .map(Snapshot::from)
+        };
+    }
+    use Flow::*;
+    use Provider::*;
+    match (provider, flow) {
+        (BankIdSe, Auth) => read!(bankid_se_get_auth_status),
+        (BankIdSe, Sign) => read!(bankid_se_get_sign_status),
+        (BankIdSe, AgeVerification) => read!(bankid_se_get_age_verification_status),
+        (Freja, Auth) => read!(freja_get_auth_status),
+        (Freja, Sign) => read!(freja_get_sign_status),
+        (Freja, AgeVerification) => read!(freja_get_age_verification_status),
+        (BankIdNo, Auth) => read!(bankid_no_get_auth_status),
+        (BankIdNo, Sign) => read!(bankid_no_get_sign_status),
+        (BankIdNo, AgeVerification) => read!(bankid_no_get_age_verification_status),
+        (Vipps, Auth) => read!(vipps_get_auth_status),
+        (MitId, Auth) => read!(mitid_get_auth_status),
+        (MitId, Sign) => read!(mitid_get_sign_status),
+        (MitId, AgeVerification) => read!(mitid_get_age_verification_status),
+        (Ftn, Auth) => read!(ftn_get_auth_status),
+        (Ftn, AgeVerification) => read!(ftn_get_age_verification_status),
+        (p, f) => Err(unsupported(p, f)),
+    }
+}
+
+/// Cancels a session.
+pub(crate) async fn cancel(
+    client: &Client,
+    provider: Provider,
+    flow: Flow,
+    id: &str,
+) -> Result<(), Error> {
+    let sid = session_id(id)?;
+    let raw = client.raw();
+    macro_rules! cancel {
+        ($op:ident) => {
+            client.call(stringify!($op), raw.$op(&sid)).await
+        };
+    }
+    use Flow::*;
+    use Provider::*;
+    match (provider, flow) {
+        (BankIdSe, Auth) => cancel!(bankid_se_cancel_auth),
+        (BankIdSe, Sign) => cancel!(bankid_se_cancel_sign),
+        (BankIdSe, AgeVerification) => cancel!(bankid_se_cancel_age_verification),
+        (Freja, Auth) => cancel!(freja_cancel_auth),
+        (Freja, Sign) => cancel!(freja_cancel_sign),
+        (Freja, AgeVerification) => cancel!(freja_cancel_age_verification),
+        (BankIdNo, Auth) => cancel!(bankid_no_cancel_auth),
+        (BankIdNo, Sign) => cancel!(bankid_no_cancel_sign),
+        (BankIdNo, AgeVerification) => cancel!(bankid_no_cancel_age_verification),
+        (Vipps, Auth) => cancel!(vipps_cancel_auth),
+        (MitId, Auth) => cancel!(mitid_cancel_auth),
+        (MitId, Sign) => cancel!(mitid_cancel_sign),
+        (MitId, AgeVerification) => cancel!(mitid_cancel_age_verification),
+        (Ftn, Auth) => cancel!(ftn_cancel_auth),
+        (Ftn, AgeVerification) => cancel!(ftn_cancel_age_verification),
+        (p, f) => Err(unsupported(p, f)),
+    }
+}
+
+fn failed(f: types::SessionFailed) -> Snapshot {
+    Snapshot::Failed(FailureCode::from(f.error.0))
+}
+
+fn other(o: types::OtherStatus) -> Snapshot {
+    Snapshot::Other(Status::from(String::from(o.status)))
+}
+
+impl From<types::BankIdSeStatus> for Snapshot {
+    fn from(s: types::BankIdSeStatus) -> Self {
+        use types::BankIdSeStatus as S;
+        match s {
+            S::BankIdSePending(p) => Snapshot::Pending {
+                hint: p.hint_code.map(|h| HintCode::from(h.0)),
+            },
+            S::BankIdSeCompleted(c) => Snapshot::Completed(Completion::BankIdSe(Box::new(c))),
+            S::SessionFailed(f) => failed(f),
+            S::OtherStatus(o) => other(o),
+        }
+    }
+}
+
+/// The unions whose pending state carries no hint code.
+macro_rules! snapshot_without_hint {
+    ($($union:ident { $pending:ident, $completed:ident => $completion:ident($wrap:path) })*) => {$(
+        impl From<types::$union> for Snapshot {
+            fn from(s: types::$union) -> Self {
+                match s {
+                    types::$union::$pending(_) => Snapshot::Pending { hint: None },
+                    types::$union::$completed(c) => Snapshot::Completed(Completion::$completion($wrap(c))),
+                    types::$union::SessionFailed(f) => failed(f),
+                    types::$union::OtherStatus(o) => other(o),
+                }
+            }
+        }
+    )*};
+}
+
+snapshot_without_hint! {
+    FrejaStatus { FrejaPending, FrejaCompleted => Freja(Box::new) }
+    BankIdNoStatus { BankIdNoPending, BankIdNoCompleted => BankIdNo(Box::new) }
+    VippsStatus { VippsPending, VippsCompleted => Vipps(Box::new) }
+    MitIdStatus { MitIdPending, MitIdCompleted => MitId(Box::new) }
+    FtnStatus { FtnPending, FtnCompleted => Ftn(Box::new) }
+    AgeVerificationStatus { AgeVerificationPending, AgeVerificationCompleted => AgeVerification(std::convert::identity) }
+}

@@ -1,0 +1,250 @@
+//! Norwegian BankID.
+
+use idkollen_api::types::{self, BankIdNoCompleted};
+
+use super::age::AgeVerificationBuilder;
+use super::setters;
+use super::start::start;
+use crate::client::Client;
+use crate::error::{Error, ValidationError};
+use crate::session::{Flow, Provider, Session};
+use crate::validate;
+
+/// BankID NO signs texts of at most this many characters.
+pub const BANKID_NO_MAX_TEXT: usize = 118;
+
+/// Norwegian BankID operations. From [`Client::bankid_no`].
+#[derive(Clone, Debug)]
+pub struct BankIdNo {
+    pub(crate) client: Client,
+}
+
+impl BankIdNo {
+    /// An authentication through a browser redirect.
+    pub fn auth(&self) -> BankIdNoAuth {
+        BankIdNoAuth {
+            client: self.client.clone(),
+            app_callback_uri: None,
+            redirect_url: None,
+            ref_id: None,
+            request_address: None,
+            request_email: None,
+            request_phone: None,
+            request_ssn: None,
+        }
+    }
+
+    /// An authentication pushed to the app of the user with this fødselsnummer.
+    pub fn backchannel_auth(&self, ssn: impl Into<String>) -> BankIdNoBackchannelAuth {
+        BankIdNoBackchannelAuth {
+            client: self.client.clone(),
+            ssn: ssn.into(),
+            callback_url: None,
+            ref_id: None,
+        }
+    }
+
+    /// A signature: give either [`text`](BankIdNoSign::text) or
+    /// [`documents`](BankIdNoSign::documents), not both.
+    pub fn sign(&self) -> BankIdNoSign {
+        BankIdNoSign {
+            client: self.client.clone(),
+            text: None,
+            documents: Vec::new(),
+            redirect_url: None,
+            ref_id: None,
+            request_address: None,
+            request_email: None,
+            request_phone: None,
+            request_ssn: None,
+        }
+    }
+
+    /// An age verification.
+    pub fn age_verification(&self) -> AgeVerificationBuilder {
+        AgeVerificationBuilder::new(self.client.clone(), Provider::BankIdNo)
+    }
+}
+
+/// Builds `POST /v3/bankid-no/auth`. From [`BankIdNo::auth`].
+#[derive(Debug)]
+#[must_use = "nothing is sent until `send` is awaited"]
+pub struct BankIdNoAuth {
+    client: Client,
+    app_callback_uri: Option<String>,
+    redirect_url: Option<String>,
+    ref_id: Option<String>,
+    request_address: Option<bool>,
+    request_email: Option<bool>,
+    request_phone: Option<bool>,
+    request_ssn: Option<bool>,
+}
+
+impl BankIdNoAuth {
+    setters! {
+        /// The app to return to on mobile.
+        app_callback_uri: text,
+        /// Where the user's browser goes afterwards.
+        redirect_url: text,
+        /// Your reference, echoed in the result.
+        ref_id: text,
+        /// Ask for the user's address.
+        request_address: flag,
+        /// Ask for the user's email address.
+        request_email: flag,
+        /// Ask for the user's phone number.
+        request_phone: flag,
+        /// Ask for the user's fødselsnummer.
+        request_ssn: flag,
+    }
+
+    /// Checks the request and starts the session (sent once, never retried).
+    pub async fn send(self) -> Result<Session<BankIdNoCompleted>, Error> {
+        let body = types::BankIdNoAuthRequest {
+            app_callback_uri: validate::url("appCallbackUri", self.app_callback_uri)?,
+            redirect_url: validate::url("redirectUrl", self.redirect_url)?,
+            ref_id: self.ref_id,
+            request_address: self.request_address,
+            request_email: self.request_email,
+            request_phone: self.request_phone,
+            request_ssn: self.request_ssn,
+        };
+        let client = &self.client;
+        start(
+            client,
+            "bankid_no_start_auth",
+            Provider::BankIdNo,
+            Flow::Auth,
+            client.raw().bankid_no_start_auth(&body),
+        )
+        .await
+    }
+}
+
+/// Builds `POST /v3/bankid-no/backchannel/auth`. From [`BankIdNo::backchannel_auth`].
+#[derive(Debug)]
+#[must_use = "nothing is sent until `send` is awaited"]
+pub struct BankIdNoBackchannelAuth {
+    client: Client,
+    ssn: String,
+    callback_url: Option<String>,
+    ref_id: Option<String>,
+}
+
+impl BankIdNoBackchannelAuth {
+    setters! {
+        /// Where IDkollen posts the result.
+        callback_url: text,
+        /// Your reference, echoed in the result and the callback.
+        ref_id: text,
+    }
+
+    /// Checks the request and starts the session (sent once, never retried).
+    pub async fn send(self) -> Result<Session<BankIdNoCompleted>, Error> {
+        validate::required("ssn", &self.ssn)?;
+        let body = types::BankIdNoBackchannelAuthRequest {
+            callback_url: validate::url("callbackUrl", self.callback_url)?,
+            ref_id: self.ref_id,
+            ssn: validate::convert("ssn", self.ssn)?,
+        };
+        let client = &self.client;
+        start(
+            client,
+            "bankid_no_start_backchannel_auth",
+            Provider::BankIdNo,
+            Flow::Auth,
+            client.raw().bankid_no_start_backchannel_auth(&body),
+        )
+        .await
+    }
+}
+
+/// Builds `POST /v3/bankid-no/sign`. From [`BankIdNo::sign`].
+#[derive(Debug)]
+#[must_use = "nothing is sent until `send` is awaited"]
+pub struct BankIdNoSign {
+    client: Client,
+    text: Option<String>,
+    documents: Vec<String>,
+    redirect_url: Option<String>,
+    ref_id: Option<String>,
+    request_address: Option<bool>,
+    request_email: Option<bool>,
+    request_phone: Option<bool>,
+    request_ssn: Option<bool>,
+}
+
+impl BankIdNoSign {
+    setters! {
+        /// A plain text to sign, at most 118 characters.
+        text: text,
+        /// Where the user's browser goes afterwards.
+        redirect_url: text,
+        /// Your reference, echoed in the result.
+        ref_id: text,
+        /// Ask for the user's address.
+        request_address: flag,
+        /// Ask for the user's email address.
+        request_email: flag,
+        /// Ask for the user's phone number.
+        request_phone: flag,
+        /// Ask for the user's fødselsnummer.
+        request_ssn: flag,
+    }
+
+    /// PDF documents to sign, by the ids [`Documents::upload`](crate::Documents::upload)
+    /// returned.
+    pub fn documents<I, S>(mut self, ids: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.documents.extend(ids.into_iter().map(Into::into));
+        self
+    }
+
+    /// Checks the request and starts the session (sent once, never retried).
+    pub async fn send(self) -> Result<Session<BankIdNoCompleted>, Error> {
+        match (&self.text, self.documents.is_empty()) {
+            (Some(_), false) => {
+                return Err(ValidationError::new(
+                    "text",
+                    "give either text or documents, not both",
+                )
+                .into());
+            }
+            (None, true) => {
+                return Err(ValidationError::new("text", "give either text or documents").into());
+            }
+            (Some(text), true) => validate::length("text", text, 1, BANKID_NO_MAX_TEXT)?,
+            (None, false) => {}
+        }
+        let documents = self
+            .documents
+            .into_iter()
+            .map(|id| {
+                validate::required("documents", &id)?;
+                Ok(validate::convert("documents", id)?)
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let body = types::BankIdNoSignRequest {
+            documents,
+            redirect_url: validate::url("redirectUrl", self.redirect_url)?,
+            ref_id: self.ref_id,
+            request_address: self.request_address,
+            request_email: self.request_email,
+            request_phone: self.request_phone,
+            request_ssn: self.request_ssn,
+            text: validate::convert_opt("text", self.text)?,
+        };
+        let client = &self.client;
+        start(
+            client,
+            "bankid_no_start_sign",
+            Provider::BankIdNo,
+            Flow::Sign,
+            client.raw().bankid_no_start_sign(&body),
+        )
+        .await
+    }
+}

@@ -1,0 +1,105 @@
+//! Checks of request fields against the API description, run before anything is sent.
+
+use std::fmt::Display;
+
+use crate::error::ValidationError;
+
+/// Length in characters (the API counts characters, not bytes) within `min..=max`.
+pub(crate) fn length(
+    field: &'static str,
+    value: &str,
+    min: usize,
+    max: usize,
+) -> Result<(), ValidationError> {
+    let n = value.chars().count();
+    if n < min {
+        return Err(ValidationError::new(
+            field,
+            if min == 1 {
+                "must not be empty".to_owned()
+            } else {
+                format!("shorter than {min} characters")
+            },
+        ));
+    }
+    if n > max {
+        return Err(ValidationError::new(
+            field,
+            format!("{n} characters, at most {max} allowed"),
+        ));
+    }
+    Ok(())
+}
+
+/// A required text that must not be empty or blank.
+pub(crate) fn required(field: &'static str, value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(ValidationError::new(field, "must not be empty"));
+    }
+    Ok(())
+}
+
+/// An absolute URL (custom schemes allowed, so app deep links pass).
+pub(crate) fn url(
+    field: &'static str,
+    value: Option<String>,
+) -> Result<Option<String>, ValidationError> {
+    match value {
+        None => Ok(None),
+        Some(v) => match url::Url::parse(&v) {
+            Ok(_) => Ok(Some(v)),
+            Err(e) => Err(ValidationError::new(
+                field,
+                format!("not an absolute URL: {e}"),
+            )),
+        },
+    }
+}
+
+/// Converts into a constrained type of the generated client; its own checks back ours up.
+pub(crate) fn convert<T, E>(field: &'static str, value: String) -> Result<T, ValidationError>
+where
+    T: TryFrom<String, Error = E>,
+    E: Display,
+{
+    T::try_from(value).map_err(|e| ValidationError::new(field, e.to_string()))
+}
+
+/// [`convert`] for an optional value.
+pub(crate) fn convert_opt<T, E>(
+    field: &'static str,
+    value: Option<String>,
+) -> Result<Option<T>, ValidationError>
+where
+    T: TryFrom<String, Error = E>,
+    E: Display,
+{
+    value.map(|v| convert(field, v)).transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_characters_not_bytes() {
+        assert!(length("text", &"å".repeat(118), 0, 118).is_ok());
+        let err = length("text", &"å".repeat(119), 0, 118).unwrap_err();
+        assert_eq!(err.field(), "text");
+        assert_eq!(
+            length("text", "", 1, 5).unwrap_err().reason(),
+            "must not be empty"
+        );
+    }
+
+    #[test]
+    fn urls() {
+        assert!(url("redirectUrl", Some("myapp://done".into())).is_ok());
+        assert_eq!(
+            url("redirectUrl", Some("/relative".into()))
+                .unwrap_err()
+                .field(),
+            "redirectUrl"
+        );
+    }
+}
