@@ -19,10 +19,12 @@ use crate::poll::{Engine, Gate, PollPolicy, Snapshot, cancel};
 #[non_exhaustive]
 pub enum Provider {
     /// Swedish BankID.
+    #[serde(rename = "bankid-se")]
     BankIdSe,
     /// Freja eID.
     Freja,
     /// Norwegian BankID.
+    #[serde(rename = "bankid-no")]
     BankIdNo,
     /// Vipps MobilePay.
     Vipps,
@@ -524,6 +526,28 @@ impl<C: Outcome> Drop for CancelOnDrop<C> {
                     tracing::debug!(id = %session.id(), error = %err, "cancel on drop failed");
                 }
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn provider_and_flow_serialise_as_their_path_segments() {
+        for p in [
+            Provider::BankIdSe,
+            Provider::Freja,
+            Provider::BankIdNo,
+            Provider::Vipps,
+            Provider::MitId,
+            Provider::Ftn,
+        ] {
+            assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
+        }
+        for f in [Flow::Auth, Flow::Sign, Flow::AgeVerification] {
+            assert_eq!(serde_json::to_value(f).unwrap(), f.as_str());
         }
     }
 }

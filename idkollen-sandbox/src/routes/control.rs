@@ -1,0 +1,161 @@
+//! The control API under `/_sandbox/`: drive sessions, inject faults, read the request and
+//! callback logs, and the simulated provider login page.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use tokio::time::Instant;
+
+use crate::control::{current_qr, end_session, sessions};
+use crate::error::{ApiError, SandboxError};
+use crate::faults::FaultSpec;
+use crate::state::{Shared, lock};
+use crate::store::Outcome;
+
+pub(super) fn router() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/_sandbox/sessions", get(list_sessions))
+        .route("/_sandbox/sessions/{id}/complete", post(complete))
+        .route("/_sandbox/sessions/{id}/fail", post(fail))
+        .route("/_sandbox/sessions/{id}/qr", get(qr))
+        .route(
+            "/_sandbox/faults",
+            get(list_faults).post(add_fault).delete(clear_faults),
+        )
+        .route(
+            "/_sandbox/requests",
+            get(list_requests).delete(clear_requests),
+        )
+        .route("/_sandbox/callbacks", get(list_callbacks))
+        .route("/_sandbox/login/{id}", get(login))
+}
+
+impl From<SandboxError> for ApiError {
+    fn from(e: SandboxError) -> Self {
+        let status = match e {
+            SandboxError::AlreadyEnded(_) => StatusCode::CONFLICT,
+            SandboxError::NoQrCode(_) => StatusCode::BAD_REQUEST,
+            SandboxError::UnknownSession(_) => StatusCode::NOT_FOUND,
+        };
+        ApiError::new(status, e.to_string())
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(
+    body: Result<Bytes, BytesRejection>,
+) -> Result<T, ApiError> {
+    let body = body.map_err(|e| ApiError::new(e.status(), e.body_text()))?;
+    serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("request body: {e}")))
+}
+
+async fn list_sessions(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(sessions(&shared))
+}
+
+async fn complete(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    end_session(&shared, &id, Outcome::Completed)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FailBody {
+    error: String,
+}
+
+async fn fail(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StatusCode, ApiError> {
+    let FailBody { error } = parse(body)?;
+    if error.is_empty() {
+        return Err(ApiError::bad_request("error: must not be empty"));
+    }
+    end_session(&shared, &id, Outcome::Failed(error))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn qr(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(json!({ "qrCode": current_qr(&shared, &id)? })))
+}
+
+async fn list_faults(State(shared): State<Arc<Shared>>) -> Json<Vec<FaultSpec>> {
+    Json(
+        lock(&shared.faults)
+            .queue
+            .iter()
+            .map(FaultSpec::from_fault)
+            .collect(),
+    )
+}
+
+async fn add_fault(
+    State(shared): State<Arc<Shared>>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<FaultSpec>), ApiError> {
+    let spec: FaultSpec = parse(body)?;
+    let fault = spec.into_fault().map_err(ApiError::bad_request)?;
+    let echo = FaultSpec::from_fault(&fault);
+    lock(&shared.faults).queue.push(fault);
+    Ok((StatusCode::CREATED, Json(echo)))
+}
+
+async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
+    lock(&shared.faults).queue.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn list_requests(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(*lock(&shared.requests)))
+}
+
+async fn clear_requests(State(shared): State<Arc<Shared>>) -> StatusCode {
+    lock(&shared.requests).clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn list_callbacks(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!(*lock(&shared.callbacks)))
+}
+
+/// The simulated provider page of redirect flows (the `url` of a pending session). Opening it
+/// is the user finishing: a pending session completes now, and the browser goes on to the
+/// session's `redirectUrl`. Browsers open it without credentials; the session id is the key.
+async fn login(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+    let t = shared.config.timings;
+    let redirect = {
+        let mut store = lock(&shared.store);
+        let Some(session) = store.live(&id, Instant::now(), &t) else {
+            return ApiError::not_found(format!("no session with id {id}")).into_response();
+        };
+        session
+            .request
+            .get("redirectUrl")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    // A session that has already ended keeps its outcome; the page just moves on.
+    let _ = end_session(&shared, &id, Outcome::Completed);
+    match redirect {
+        Some(url) => Redirect::to(&url).into_response(),
+        None => Html(format!(
+            "<!doctype html><title>IDkollen sandbox</title>\
+             <p>Session {id} is done. You can close this window.</p>"
+        ))
+        .into_response(),
+    }
+}

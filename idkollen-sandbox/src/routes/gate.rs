@@ -1,0 +1,135 @@
+//! What every request passes before its handler: the request log, HTTP Basic authentication,
+//! injected faults, and a log line.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+
+use crate::error::ApiError;
+use crate::faults::FaultKind;
+use crate::requests::RecordedRequest;
+use crate::state::{Config, Shared, lock};
+
+/// Marks a response whose connection must be closed without sending it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DropConnection;
+
+/// The path prefix of the control API.
+pub(crate) const CONTROL_PREFIX: &str = "/_sandbox/";
+
+/// The path prefix of the simulated provider login pages, which browsers open without
+/// credentials.
+pub(crate) const LOGIN_PREFIX: &str = "/_sandbox/login/";
+
+pub(crate) async fn gate(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    if path.starts_with(LOGIN_PREFIX) {
+        return next.run(request).await;
+    }
+    let is_control = path.starts_with(CONTROL_PREFIX) || path == "/_sandbox";
+    if !is_control {
+        lock(&shared.requests).push(RecordedRequest {
+            method: method.to_string(),
+            path: path.clone(),
+        });
+    }
+    if !authorized(&shared.config, request.headers()) {
+        tracing::info!(%method, %path, status = 401, "request");
+        return ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong HTTP Basic credentials (username: account id, password: secret key)",
+        )
+        .into_response();
+    }
+    let fault = if is_control {
+        None
+    } else {
+        lock(&shared.faults).take(&path)
+    };
+    let response = match fault {
+        None => next.run(request).await,
+        Some(FaultKind::Status(status)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut error = ApiError::new(status, format!("injected fault: {status}"));
+            if matches!(status.as_u16(), 429 | 503) {
+                error = error.retry_after(1);
+            }
+            error.into_response()
+        }
+        Some(FaultKind::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            next.run(request).await
+        }
+        Some(FaultKind::DropConnection) => {
+            tracing::info!(%method, %path, "request: connection dropped by an injected fault");
+            let mut response = Response::new(Body::empty());
+            response.extensions_mut().insert(DropConnection);
+            return response;
+        }
+        Some(FaultKind::MalformedJson) => {
+            let response = next.run(request).await;
+            let (mut parts, _) = response.into_parts();
+            // A 204 may carry no body at all; answer 200 so the broken body reaches the client.
+            if parts.status == StatusCode::NO_CONTENT {
+                parts.status = StatusCode::OK;
+            }
+            parts.headers.remove(header::CONTENT_LENGTH);
+            parts.headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            Response::from_parts(
+                parts,
+                Body::from("{\"status\": \"PENDING\", \"id\": \"trunc"),
+            )
+        }
+    };
+    tracing::info!(%method, %path, status = response.status().as_u16(), "request");
+    response
+}
+
+/// Whether the request carries the account's HTTP Basic credentials.
+fn authorized(config: &Config, headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let Some((scheme, encoded)) = value.trim().split_once(' ') else {
+        return false;
+    };
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return false;
+    }
+    let Ok(decoded) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
+        return false;
+    };
+    let Ok(decoded) = String::from_utf8(decoded) else {
+        return false;
+    };
+    let Some((user, password)) = decoded.split_once(':') else {
+        return false;
+    };
+    // Compare in full both times, so the answer time says nothing about which part was wrong.
+    let user_ok = constant_time_eq(user.as_bytes(), config.account_id.as_bytes());
+    let password_ok = constant_time_eq(password.as_bytes(), config.secret_key.as_bytes());
+    user_ok & password_ok
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

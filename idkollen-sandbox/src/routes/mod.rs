@@ -1,0 +1,109 @@
+//! The HTTP surface: the API operations, the control API, and the gate every request passes.
+
+mod control;
+mod documents;
+mod gate;
+mod sessions;
+mod verify;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, Method, Uri, header};
+use axum::routing::{get, post};
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::flows::{Flow, status_pairs};
+use crate::spec;
+use crate::state::Shared;
+use crate::validate::{Validator, describe_violations};
+
+pub(crate) use gate::DropConnection;
+
+/// The router of one sandbox.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let mut router: Router<Arc<Shared>> = Router::new();
+    for flow in Flow::ALL {
+        router = router.route(
+            &flow.start_path(),
+            post(
+                move |state: State<Arc<Shared>>,
+                      headers: HeaderMap,
+                      body: Result<Bytes, BytesRejection>| {
+                    sessions::start(state, flow, headers, body)
+                },
+            ),
+        );
+    }
+    for (provider, kind) in status_pairs() {
+        router = router.route(
+            &crate::flows::status_path(provider, kind),
+            get(move |state: State<Arc<Shared>>, id: Path<String>| {
+                sessions::status(state, provider, kind, id)
+            })
+            .delete(move |state: State<Arc<Shared>>, id: Path<String>| {
+                sessions::cancel(state, provider, kind, id)
+            }),
+        );
+    }
+    router
+        .route("/v3/bankid-se/verify", post(verify::verify))
+        // The upload counts its bytes itself, to answer 413 with a JSON body.
+        .route(
+            "/v3/document",
+            post(documents::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/v3/document/{document_id}", get(documents::download))
+        .merge(control::router())
+        .fallback(unmatched)
+        .method_not_allowed_fallback(unmatched)
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            gate::gate,
+        ))
+        .with_state(shared)
+}
+
+async fn unmatched(method: Method, uri: Uri) -> ApiError {
+    ApiError::not_found(format!("no operation {method} {}", uri.path()))
+}
+
+/// Reads and validates the JSON body of `POST {path}` against the document's request schema.
+pub(crate) fn json_body(
+    path: &str,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Value, ApiError> {
+    let body =
+        body.map_err(|e| ApiError::new(e.status(), format!("request body: {}", e.body_text())))?;
+    if let Some(ct) = headers.get(header::CONTENT_TYPE) {
+        let ct = ct.to_str().unwrap_or_default().to_ascii_lowercase();
+        let essence = ct.split(';').next().unwrap_or_default().trim();
+        if essence != "application/json" && !essence.ends_with("+json") {
+            return Err(ApiError::bad_request(format!(
+                "Content-Type must be application/json, not {essence}"
+            )));
+        }
+    }
+    if body.is_empty() {
+        return Err(ApiError::bad_request(
+            "request body: a JSON object is required",
+        ));
+    }
+    let value: Value = serde_json::from_slice(&body)
+        .map_err(|e| ApiError::bad_request(format!("request body: invalid JSON: {e}")))?;
+    let schema = spec::request_schema("post", path).ok_or_else(|| {
+        ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            format!("no request schema for POST {path}"),
+        )
+    })?;
+    Validator::new()
+        .validate(schema, &value)
+        .map_err(|v| ApiError::bad_request(describe_violations(&v)))?;
+    Ok(value)
+}

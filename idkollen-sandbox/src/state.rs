@@ -1,0 +1,46 @@
+//! The state one sandbox shares between its handlers, its tasks and its handle.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::watch;
+
+use crate::callbacks::CallbackDelivery;
+use crate::documents::Document;
+use crate::faults::Faults;
+use crate::requests::RecordedRequest;
+use crate::store::Store;
+use crate::timings::Timings;
+
+/// Fixed settings of a running sandbox.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    pub account_id: String,
+    pub secret_key: String,
+    pub callback_secret: String,
+    pub timings: Timings,
+    pub allow_external_callbacks: bool,
+    pub max_document_size: usize,
+    /// `http://host:port`, no trailing slash.
+    pub base_url: String,
+}
+
+/// Everything a sandbox shares.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub config: Config,
+    pub store: Mutex<Store>,
+    pub documents: Mutex<HashMap<String, Document>>,
+    pub faults: Mutex<Faults>,
+    pub requests: Mutex<Vec<RecordedRequest>>,
+    pub callbacks: Arc<Mutex<Vec<CallbackDelivery>>>,
+    pub http: reqwest::Client,
+    /// Turns true when the sandbox shuts down; session tasks end with it.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// Locks a mutex even if a thread panicked while holding it: the data is plain bookkeeping
+/// that stays consistent between statements, so a poisoned lock is still usable.
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
