@@ -336,7 +336,6 @@ impl ClientBuilder {
             _ => USER_AGENT.to_owned(),
         };
 
-        install_crypto_provider();
         let mut http = self
             .http
             .unwrap_or_default()
@@ -377,16 +376,6 @@ fn basic_auth(account_id: &str, secret: &SecretString) -> Result<HeaderValue, Er
         })?;
     value.set_sensitive(true);
     Ok(value)
-}
-
-/// rustls needs a process-wide crypto provider; use ring unless the application already
-/// installed one.
-fn install_crypto_provider() {
-    #[cfg(feature = "rustls")]
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        // Losing a race against another thread installing one is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
 }
 
 #[cfg(test)]

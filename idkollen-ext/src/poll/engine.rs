@@ -113,7 +113,11 @@ impl Engine {
                 }
                 Err(err) if is_transient(&err) && self.failures < self.policy.retry_budget => {
                     self.failures += 1;
-                    let wait = backoff(self.failures, self.policy.max_backoff);
+                    // A 503 may say when to come back; otherwise back off.
+                    let wait = err
+                        .retry_after()
+                        .unwrap_or_else(|| backoff(self.failures, self.policy.max_backoff))
+                        .max(MIN_INTERVAL);
                     tracing::debug!(
                         id = %self.handle.id(),
                         error = %err,

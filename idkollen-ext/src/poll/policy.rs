@@ -23,7 +23,7 @@ impl Default for PollPolicy {
             interval: MIN_INTERVAL,
             max_wait: Some(Duration::from_secs(300)),
             retry_budget: 8,
-            max_backoff: Duration::from_secs(16),
+            max_backoff: Duration::from_secs(8),
         }
     }
 }
