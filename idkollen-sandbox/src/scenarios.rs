@@ -293,3 +293,41 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod readme {
+    use super::*;
+
+    /// The README's table lists every test identity, each kind on the row of its script.
+    #[test]
+    fn the_readme_table_matches() {
+        let readme = include_str!("../README.md");
+        for row in 0..SWEDISH.len() {
+            let line = readme
+                .lines()
+                .find(|l| l.contains(SWEDISH[row]))
+                .unwrap_or_else(|| panic!("{} not in the README", SWEDISH[row]));
+            for value in [NORWEGIAN[row], DANISH[row], PHONES[row]] {
+                assert!(
+                    line.contains(value),
+                    "{value} not on the row of {}",
+                    SWEDISH[row]
+                );
+            }
+            let script = script_of_row(row);
+            let marker = match &script {
+                Script::Fail(code) => code.clone(),
+                Script::Cancel => "CANCELLED".into(),
+                Script::Timeout => "SESSION_TIMEOUT".into(),
+                Script::UnknownHint => UNKNOWN_HINT_CODE.into(),
+                other => other.to_string(),
+            };
+            let lower = line.to_lowercase();
+            assert!(
+                line.contains(&marker) || lower.contains(&marker.replace("complete", "completes")),
+                "row of {} does not say {marker}: {line}",
+                SWEDISH[row]
+            );
+        }
+    }
+}
