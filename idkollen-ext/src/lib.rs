@@ -1,17 +1,4 @@
-//! The ergonomic Rust SDK for IDkollen's REST API v3: one API over Swedish BankID, Freja
-//! eID, Norwegian BankID, Vipps MobilePay, Danish MitID and the Finnish Trust Network.
-//!
-//! - [`Client`]: configuration, credentials (kept in a [`secrecy::SecretString`]), one
-//!   `tracing` span per request.
-//! - Provider facades ([`Client::bankid_se`], [`Client::freja`], ...) with request builders
-//!   that check the API's limits before anything is sent.
-//! - [`Session`]: a started session; [`Session::wait`] polls it through one engine that
-//!   respects the rate limit, waits out 429s and retries status reads (never starts).
-//! - [`SessionHandle`]: the serialisable part of a session, to resume on any instance.
-//! - [`Status`], [`FailureCode`], [`HintCode`]: codes that survive new values from the
-//!   server, with BankID's recommended user messages.
-//!
-//! The generated client is available as [`api`] and through [`Client::raw`].
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
 mod client;
