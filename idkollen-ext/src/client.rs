@@ -1,8 +1,9 @@
 //! The client, its builder and the environments it can talk to.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -14,7 +15,7 @@ use tracing::Instrument as _;
 use url::Url;
 
 use crate::error::{Error, ValidationError};
-use crate::poll::PollPolicy;
+use crate::poll::{Gate, PollPolicy};
 
 /// The `User-Agent` every request carries, before an optional application suffix.
 pub const USER_AGENT: &str = concat!("idkollen-rs/", env!("CARGO_PKG_VERSION"));
@@ -67,6 +68,9 @@ struct Inner {
     base_url: Url,
     account_id: String,
     poll_policy: PollPolicy,
+    /// One rate-limit gate per live session, so every `Session` of one id made from this
+    /// client (resumed twice, say) shares one budget of a read per second.
+    gates: Mutex<HashMap<String, Weak<Gate>>>,
 }
 
 impl fmt::Debug for Client {
@@ -114,6 +118,18 @@ impl Client {
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
+    }
+
+    /// The gate of the session `key`, shared with every other live `Session` of it.
+    pub(crate) fn gate(&self, key: String) -> Arc<Gate> {
+        let mut gates = self.inner.gates.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(gate) = gates.get(&key).and_then(Weak::upgrade) {
+            return gate;
+        }
+        gates.retain(|_, g| g.strong_count() > 0);
+        let gate = Arc::new(Gate::new());
+        gates.insert(key, Arc::downgrade(&gate));
+        gate
     }
 
     /// Runs one call of the generated client inside a `tracing` span that records the
@@ -361,6 +377,7 @@ impl ClientBuilder {
                 base_url,
                 account_id,
                 poll_policy: self.poll_policy,
+                gates: Mutex::default(),
             }),
         })
     }

@@ -301,6 +301,34 @@ mod tests {
     }
 
     #[test]
+    fn messages() {
+        let api = Error::Api {
+            operation: "freja_start_auth",
+            status: StatusCode::BAD_REQUEST,
+            message: Some("ssn: must not be empty".into()),
+            retry_after: None,
+        };
+        insta::assert_snapshot!(api, @"freja_start_auth: IDkollen answered 400 Bad Request: ssn: must not be empty");
+        let bare = Error::Api {
+            operation: "mitid_get_auth_status",
+            status: StatusCode::BAD_GATEWAY,
+            message: None,
+            retry_after: None,
+        };
+        insta::assert_snapshot!(bare, @"mitid_get_auth_status: IDkollen answered 502 Bad Gateway");
+        let expired = Error::Expired { id: "s1".into() };
+        insta::assert_snapshot!(expired, @"session s1 has expired or does not exist");
+        let deadline = Error::DeadlineExceeded {
+            id: "s1".into(),
+            elapsed: Duration::from_secs(300),
+            polls: 299,
+        };
+        insta::assert_snapshot!(deadline, @"gave up waiting for session s1 after 300s and 299 status reads");
+        let cancelled = Error::Cancelled { id: "s1".into() };
+        insta::assert_snapshot!(cancelled, @"session s1 was cancelled");
+    }
+
+    #[test]
     fn accessors() {
         let err = Error::Api {
             operation: "bankid_se_get_auth_status",

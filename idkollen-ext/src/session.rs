@@ -314,10 +314,16 @@ impl Client {
 
 impl<C: Outcome> Session<C> {
     pub(crate) fn new(client: Client, handle: SessionHandle) -> Self {
+        let key = format!(
+            "{}/{}/{}",
+            handle.provider.as_str(),
+            handle.flow.as_str(),
+            handle.id
+        );
         Self {
+            gate: client.gate(key),
             client,
             handle,
-            gate: Arc::new(Gate::new()),
             _outcome: PhantomData,
         }
     }

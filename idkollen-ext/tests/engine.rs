@@ -414,3 +414,46 @@ async fn requests_carry_basic_auth_and_user_agent() {
             .starts_with("idkollen-rs/")
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn copies_of_one_session_share_the_rate_limit() {
+    let mock = Mock::start().await;
+    mock.on(Method::GET, STATUS, [json(200, bankid_pending("s1", None))]);
+    let client = mock.client();
+    let handle = SessionHandle::new(
+        idkollen_ext::Provider::BankIdSe,
+        idkollen_ext::Flow::Auth,
+        "s1",
+    );
+    let a = client.resume::<BankIdSeCompleted>(handle.clone()).unwrap();
+    let b = client.resume::<BankIdSeCompleted>(handle).unwrap();
+    for _ in 0..3 {
+        a.poll_once().await.unwrap();
+        b.poll_once().await.unwrap();
+    }
+    let reads = mock.times(&Method::GET, STATUS);
+    assert_eq!(reads.len(), 6);
+    for gap in gaps(&reads) {
+        assert!(gap >= 1.0, "{gap}");
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn poll_once_does_not_come_back_before_retry_after() {
+    let mock = Mock::start().await;
+    mock.on(
+        Method::GET,
+        STATUS,
+        [rate_limited(Some(5)), json(200, bankid_completed("s1"))],
+    );
+    let session = started(&mock).await;
+    let err = session.poll_once().await.unwrap_err();
+    assert!(err.is_rate_limited());
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(5)));
+    assert!(matches!(
+        session.poll_once().await.unwrap(),
+        idkollen_ext::SessionStatus::Completed(_)
+    ));
+    let gaps = gaps(&mock.times(&Method::GET, STATUS));
+    assert!((5.0..5.1).contains(&gaps[0]), "{gaps:?}");
+}

@@ -141,6 +141,14 @@ impl Engine {
         let handle = &self.handle;
         let result = read_status(&self.client, handle.provider(), handle.flow(), handle.id()).await;
         match result {
+            Err(err) if err.is_rate_limited() => {
+                // Even a caller that does not retry (`poll_once`) must not come back sooner
+                // than the server asked.
+                if let Some(wait) = err.retry_after() {
+                    self.gate.delay_next(Instant::now() + wait);
+                }
+                Err(err)
+            }
             Err(err) if err.status() == Some(StatusCode::NOT_FOUND) => {
                 self.gate.finish();
                 Err(Error::Expired {
