@@ -407,11 +407,23 @@ async fn requests_carry_basic_auth_and_user_agent() {
         )
     );
     assert_eq!(headers["authorization"], expected.as_str());
-    assert!(
-        headers["user-agent"]
-            .to_str()
-            .unwrap()
-            .starts_with("idkollen-rs/")
+    assert_eq!(
+        headers["user-agent"],
+        concat!("idkollen-rs/", env!("CARGO_PKG_VERSION"))
+    );
+
+    let with_app = idkollen_ext::Client::builder()
+        .base_url(&mock.base_url)
+        .credentials("acct-1", SECRET)
+        .application("my-bank/2.1")
+        .build()
+        .unwrap();
+    mock.on(Method::POST, "/v3/ftn/auth", [json(201, pending("f1"))]);
+    with_app.ftn().auth().send().await.ok();
+    let log = mock.log();
+    assert_eq!(
+        log.last().unwrap().headers["user-agent"],
+        concat!("idkollen-rs/", env!("CARGO_PKG_VERSION"), " my-bank/2.1")
     );
 }
 

@@ -562,3 +562,49 @@ async fn verify_and_documents() {
     assert!(downloaded.starts_with(b"%PDF"));
     sb.shutdown().await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn status_and_cancel_by_id_through_every_facade() {
+    let sb = sandbox().await;
+    let c = client(&sb);
+    macro_rules! by_id {
+        ($kind:expr, $facade:ident . $getter:ident) => {{
+            let id = $kind
+                .start(&c, "sandbox:manual")
+                .await
+                .unwrap()
+                .id()
+                .to_owned();
+            let session = c.$facade().$getter(id.clone()).unwrap();
+            let status = session.poll_once().await.unwrap();
+            assert!(
+                matches!(status, idkollen_ext::SessionStatus::Pending { .. }),
+                "{:?}: {status:?}",
+                $kind
+            );
+            session.cancel().await.unwrap();
+            let err = c.$facade().$getter(id).unwrap().wait().await.unwrap_err();
+            assert!(
+                matches!(err, Error::Cancelled { .. } | Error::Expired { .. }),
+                "{:?}: {err:?}",
+                $kind
+            );
+        }};
+    }
+    by_id!(Kind::SeAuth, bankid_se.auth_session);
+    by_id!(Kind::SePhoneSign, bankid_se.sign_session);
+    by_id!(Kind::SeAge, bankid_se.age_verification_session);
+    by_id!(Kind::FrejaBackchannelAuth, freja.auth_session);
+    by_id!(Kind::FrejaSign, freja.sign_session);
+    by_id!(Kind::FrejaAge, freja.age_verification_session);
+    by_id!(Kind::NoAuth, bankid_no.auth_session);
+    by_id!(Kind::NoSign, bankid_no.sign_session);
+    by_id!(Kind::NoAge, bankid_no.age_verification_session);
+    by_id!(Kind::VippsBackchannelAuth, vipps.auth_session);
+    by_id!(Kind::MitIdAuth, mitid.auth_session);
+    by_id!(Kind::MitIdSign, mitid.sign_session);
+    by_id!(Kind::MitIdAge, mitid.age_verification_session);
+    by_id!(Kind::FtnAuth, ftn.auth_session);
+    by_id!(Kind::FtnAge, ftn.age_verification_session);
+    sb.shutdown().await;
+}
