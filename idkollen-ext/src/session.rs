@@ -433,10 +433,18 @@ impl<C: Outcome> Session<C> {
         })
     }
 
-    /// Cancels the session. Safe to call more than once.
+    /// Cancels the session. Cancelling a session that already ended is not an error; one
+    /// the service no longer knows (404) answers [`Error::Expired`].
     pub async fn cancel(&self) -> Result<(), Error> {
         let h = &self.handle;
-        cancel(&self.client, h.provider, h.flow, &h.id).await?;
+        match cancel(&self.client, h.provider, h.flow, &h.id).await {
+            Ok(()) => {}
+            Err(err) if err.status() == Some(reqwest::StatusCode::NOT_FOUND) => {
+                self.gate.finish();
+                return Err(Error::Expired { id: h.id.clone() });
+            }
+            Err(err) => return Err(err),
+        }
         self.gate.finish();
         Ok(())
     }

@@ -352,6 +352,20 @@ async fn cancel_and_cancel_on_drop() {
     let session = started(&mock).await;
     session.cancel().await.unwrap();
     assert_eq!(mock.count(&Method::DELETE, STATUS), 1);
+    mock.on(
+        Method::DELETE,
+        "/v3/bankid-se/auth/gone",
+        [json(404, serde_json::json!({"message": "Not found"}))],
+    );
+    let gone = mock
+        .client()
+        .bankid_se()
+        .auth_session("gone")
+        .unwrap()
+        .cancel()
+        .await
+        .unwrap_err();
+    assert!(matches!(gone, Error::Expired { .. }), "{gone:?}");
 
     let guard = started(&mock).await.cancel_on_drop();
     drop(guard);

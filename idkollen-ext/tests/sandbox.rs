@@ -359,6 +359,10 @@ async fn cancel_every_kind() {
         cancel(&c, h.clone())
             .await
             .unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
+        // A second cancel of an ended session is fine.
+        cancel(&c, h.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
         let err = wait(&c, h).await.unwrap_err();
         assert!(
             matches!(err, Error::Cancelled { .. } | Error::Expired { .. }),
