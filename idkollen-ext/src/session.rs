@@ -111,6 +111,10 @@ pub struct SessionHandle {
     url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     binding_message: Option<String>,
+    /// When the start answer arrived, in milliseconds since the Unix epoch: BankID's QR
+    /// frames count seconds from it, so another instance can go on animating the code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    started_at_ms: Option<u64>,
 }
 
 impl fmt::Debug for SessionHandle {
@@ -129,6 +133,7 @@ impl fmt::Debug for SessionHandle {
             .field("qr_data", &self.qr_data)
             .field("url", &self.url)
             .field("binding_message", &self.binding_message)
+            .field("started_at_ms", &self.started_at_ms)
             .finish()
     }
 }
@@ -147,7 +152,17 @@ impl SessionHandle {
             qr_data: None,
             url: None,
             binding_message: None,
+            started_at_ms: None,
         }
+    }
+
+    /// Stamps the handle with the current wall-clock time as the session's start.
+    pub(crate) fn started_now(mut self) -> Self {
+        self.started_at_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()
+            .and_then(|d| u64::try_from(d.as_millis()).ok());
+        self
     }
 
     pub(crate) fn with_ref_id(mut self, ref_id: Option<String>) -> Self {
@@ -226,6 +241,12 @@ impl SessionHandle {
     /// Backchannel flows: the message the user should see in their app.
     pub fn binding_message(&self) -> Option<&str> {
         self.binding_message.as_deref()
+    }
+    /// When the start answer arrived (wall clock), for sessions started by this crate.
+    /// BankID SE QR frames count whole seconds from this moment.
+    pub fn started_at(&self) -> Option<std::time::SystemTime> {
+        self.started_at_ms
+            .map(|ms| std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms))
     }
 }
 

@@ -330,6 +330,10 @@ async fn resume_from_a_stored_handle() {
     // Another instance, another client.
     let handle: SessionHandle = serde_json::from_str(&stored).unwrap();
     assert_eq!(handle.qr_start_secret(), Some("qss-1"));
+    let age = std::time::SystemTime::now()
+        .duration_since(handle.started_at().unwrap())
+        .unwrap();
+    assert!(age < Duration::from_secs(60), "{age:?}");
     assert!(!format!("{handle:?}").contains("qss-1"));
     let session = mock
         .client()

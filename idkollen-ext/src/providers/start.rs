@@ -26,7 +26,7 @@ where
     F: Future<Output = Result<ResponseValue<S>, progenitor_client::Error<ErrorResponse>>>,
 {
     let answer = client.call(operation, request).await?;
-    let handle = answer.into_handle(provider, flow)?;
+    let handle = answer.into_handle(provider, flow)?.started_now();
     Ok(Session::new(client.clone(), handle))
 }
 
