@@ -56,6 +56,21 @@ pub(crate) fn url(
     }
 }
 
+/// An IPv4 or IPv6 address, sent in its canonical form.
+pub(crate) fn ip(
+    field: &'static str,
+    value: Option<String>,
+) -> Result<Option<String>, ValidationError> {
+    value
+        .map(|v| {
+            v.trim()
+                .parse::<std::net::IpAddr>()
+                .map(|ip| ip.to_string())
+                .map_err(|_| ValidationError::new(field, "not an IPv4 or IPv6 address"))
+        })
+        .transpose()
+}
+
 /// Converts into a constrained type of the generated client; its own checks back ours up.
 pub(crate) fn convert<T, E>(field: &'static str, value: String) -> Result<T, ValidationError>
 where

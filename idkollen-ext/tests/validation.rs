@@ -58,6 +58,20 @@ async fn limits_are_checked_before_sending() {
         "text"
     );
     assert_eq!(field(c.bankid_se().verify("").await), "qrCode");
+    assert_eq!(
+        field(c.bankid_se().auth().ip_address("10.0.0.300").send().await),
+        "ipAddress"
+    );
+    assert_eq!(
+        field(
+            c.bankid_se()
+                .sign("ok")
+                .ip_address("localhost")
+                .send()
+                .await
+        ),
+        "ipAddress"
+    );
 
     // Freja.
     assert_eq!(field(c.freja().sign("").send().await), "text");

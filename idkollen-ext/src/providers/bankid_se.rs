@@ -168,7 +168,7 @@ impl BankIdSeAuth {
         let body = types::BankIdSeAuthRequest {
             callback_url: validate::url("callbackUrl", self.callback_url)?,
             intent: validate::convert_opt("intent", self.intent)?,
-            ip_address: self.ip_address,
+            ip_address: validate::ip("ipAddress", self.ip_address)?,
             org_number: self.org_number,
             pin_required: self.pin_required,
             ref_id: self.ref_id,
@@ -305,7 +305,7 @@ impl BankIdSeSign {
         let body = types::BankIdSeSignRequest {
             callback_url: validate::url("callbackUrl", self.callback_url)?,
             digest: validate::convert_opt("digest", self.digest)?,
-            ip_address: self.ip_address,
+            ip_address: validate::ip("ipAddress", self.ip_address)?,
             org_number: self.org_number,
             pin_required: self.pin_required,
             ref_id: self.ref_id,
