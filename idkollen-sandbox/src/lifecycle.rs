@@ -40,7 +40,7 @@ async fn drive(shared: Arc<Shared>, id: String) {
     };
     settle(&shared, &id);
     tokio::select! {
-        _ = sleep_until(end + t.retention) => {}
+        _ = sleep_until(crate::store::later(end, t.retention)) => {}
         _ = shutdown.changed() => return,
     }
     let mut store = lock(&shared.store);

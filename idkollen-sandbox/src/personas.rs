@@ -122,7 +122,12 @@ impl Persona {
     /// This persona, `years` old today.
     pub fn with_age(mut self, years: u32) -> Self {
         let today = Utc::now().date_naive();
-        let year = today.year() - years as i32;
+        let Some(year) = i32::try_from(years)
+            .ok()
+            .and_then(|y| today.year().checked_sub(y))
+        else {
+            return self;
+        };
         // 29 February does not exist in every year; fall back to the 28th.
         self.birth_date = today
             .with_year(year)
@@ -163,5 +168,8 @@ mod tests {
     fn age_follows_birth_date() {
         assert_eq!(Persona::sweden().with_age(17).age(), 17);
         assert_eq!(Persona::sweden().with_age(70).age(), 70);
+        // Ages no calendar holds keep the persona's own birth date.
+        assert_eq!(Persona::sweden().with_age(u32::MAX), Persona::sweden());
+        assert_eq!(Persona::sweden().with_age(3_000_000), Persona::sweden());
     }
 }

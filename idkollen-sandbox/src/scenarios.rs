@@ -216,8 +216,14 @@ fn canonical(kind: IdentityKind, value: &str) -> String {
         .chars()
         .filter(|c| !matches!(c, '-' | '+' | ' ') || (kind == IdentityKind::Phone && *c == '+'))
         .collect();
+    // Only a 12-digit number has a century to drop; anything else (any text a client sends)
+    // is compared as it is.
     match kind {
-        IdentityKind::SwedishSsn if kept.len() == 12 => kept[2..].to_owned(),
+        IdentityKind::SwedishSsn
+            if kept.len() == 12 && kept.bytes().all(|b| b.is_ascii_digit()) =>
+        {
+            kept[2..].to_owned()
+        }
         _ => kept,
     }
 }
@@ -258,6 +264,12 @@ mod tests {
             Some(Script::Cancel)
         );
         assert_eq!(script_for_identity(k, "198112289874"), None);
+        // Arbitrary text, including multi-byte characters, is no identity and no panic.
+        assert_eq!(
+            script_for_identity(k, "\u{2dfad}\u{b9b37}\u{91}\u{82}"),
+            None
+        );
+        assert_eq!(script_for_identity(k, "ååååååå"), None);
         let p = IdentityKind::Phone;
         assert_eq!(
             script_for_identity(p, "+47 400 00 012"),

@@ -2,9 +2,12 @@
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::response::IntoResponse as _;
+use futures::FutureExt as _;
 use hyper::body::Incoming;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
@@ -174,9 +177,22 @@ async fn serve(listener: TcpListener, router: axum::Router, mut shutdown: watch:
                 let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
                     let router = router.clone();
                     async move {
-                        let response = match router.oneshot(request.map(axum::body::Body::new)).await {
-                            Ok(response) => response,
-                            Err(infallible) => match infallible {},
+                        let handled = AssertUnwindSafe(router.oneshot(request.map(axum::body::Body::new)))
+                            .catch_unwind()
+                            .await;
+                        let response = match handled {
+                            Ok(Ok(response)) => response,
+                            Ok(Err(infallible)) => match infallible {},
+                            // A bug must not look like a dropped connection to the client
+                            // under test: answer 500 with the usual error body.
+                            Err(_) => {
+                                tracing::error!("handler panicked");
+                                crate::error::ApiError::new(
+                                    axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+                                    "internal error in the sandbox",
+                                )
+                                .into_response()
+                            }
                         };
                         if response.extensions().get::<DropConnection>().is_some() {
                             return Err(ConnectionDropped);

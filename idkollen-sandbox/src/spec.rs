@@ -78,6 +78,40 @@ pub fn operations() -> Vec<(&'static str, &'static str, &'static str)> {
     out
 }
 
+/// The methods (upper case) the document lists for a concrete path such as
+/// `/v3/bankid-se/auth/123`, matching `{param}` segments against any non-empty segment.
+pub fn methods_of(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(paths) = document().get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    let segments: Vec<&str> = path.split('/').collect();
+    for (template, item) in paths {
+        let pattern: Vec<&str> = template.split('/').collect();
+        let matches = pattern.len() == segments.len()
+            && pattern.iter().zip(&segments).all(|(p, s)| {
+                if p.starts_with('{') && p.ends_with('}') {
+                    !s.is_empty()
+                } else {
+                    p == s
+                }
+            });
+        if !matches {
+            continue;
+        }
+        if let Some(item) = item.as_object() {
+            for method in item.keys() {
+                if matches!(method.as_str(), "get" | "post" | "put" | "delete" | "patch") {
+                    out.push(method.to_uppercase());
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +132,14 @@ mod tests {
             response_schema("get", "/v3/bankid-se/auth/{id}", 404, "application/json").is_some()
         );
         assert!(request_schema("get", "/v3/bankid-se/auth/{id}").is_none());
+    }
+
+    #[test]
+    fn methods_of_concrete_paths() {
+        assert_eq!(methods_of("/v3/bankid-se/auth"), ["POST"]);
+        assert_eq!(methods_of("/v3/bankid-se/auth/abc"), ["DELETE", "GET"]);
+        assert_eq!(methods_of("/v3/document/abc"), ["GET"]);
+        assert!(methods_of("/v3/bankid-se/auth/").is_empty());
+        assert!(methods_of("/v3/nothing").is_empty());
     }
 }

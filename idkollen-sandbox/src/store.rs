@@ -19,6 +19,13 @@ use crate::personas::Persona;
 use crate::scenarios::{Script, UNKNOWN_HINT_CODE};
 use crate::timings::Timings;
 
+/// `at + d`, or a moment decades away when a custom timing is too large for the clock.
+pub(crate) fn later(at: Instant, d: Duration) -> Instant {
+    at.checked_add(d)
+        .or_else(|| at.checked_add(Duration::from_secs(100 * 365 * 24 * 3600)))
+        .unwrap_or(at)
+}
+
 /// How a session ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Outcome {
@@ -70,7 +77,7 @@ pub(crate) struct Session {
 impl Session {
     /// When and how the script ends the session if nobody intervenes.
     pub fn scripted_end(&self, t: &Timings) -> (Instant, Outcome) {
-        let at = |d: Duration| self.created + d;
+        let at = |d: Duration| later(self.created, d);
         match &self.script {
             Script::Complete | Script::UnknownHint | Script::Throttle | Script::Age(_) => {
                 (at(t.complete_after), Outcome::Completed)
@@ -111,7 +118,7 @@ impl Session {
 
     /// Whether the session is past its retention and must answer 404.
     pub fn expired(&self, now: Instant, t: &Timings) -> bool {
-        now >= self.end(t).0 + t.retention
+        now >= later(self.end(t).0, t.retention)
     }
 
     /// The wall-clock time of a moment of this session (timestamps in answers).

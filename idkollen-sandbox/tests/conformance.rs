@@ -314,6 +314,17 @@ async fn unauthorized_and_unmatched_requests_answer_json() {
         body,
         json!({"message": "no operation GET /v3/nothing/here"})
     );
-    let status = common::delete(&sb, "/v3/bankid-se/verify").await;
-    assert_eq!(status, 404);
+    // A listed path with a method the document does not list: 405 naming what is allowed.
+    let response = http(&sb)
+        .delete(format!("{}/v3/bankid-se/verify", sb.base_url()))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 405);
+    assert_eq!(response.headers()["allow"], "POST");
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(
+        body,
+        json!({"message": "no operation DELETE /v3/bankid-se/verify; allowed: POST"})
+    );
 }

@@ -206,6 +206,9 @@ async fn request_validation_names_the_field() {
         assert_eq!(status, 400, "{path} {body}");
         assert_eq!(answer, json!({"message": message}), "{path} {body}");
     }
+    // Any text is a schema-valid ssn; multi-byte text must not trip the identity lookup.
+    let odd = json!({"ssn": "\u{2dfad}\u{b9b37}\u{91}\u{82}", "callInitiator": "USER"});
+    assert_eq!(post(&sb, "/v3/bankid-se/phone/auth", &odd).await.0, 201);
     let response = http(&sb)
         .post(format!("{}/v3/ftn/auth", sb.base_url()))
         .header("content-type", "application/json")

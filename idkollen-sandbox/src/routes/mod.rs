@@ -12,7 +12,8 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, Method, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::Value;
 
@@ -68,8 +69,25 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-async fn unmatched(method: Method, uri: Uri) -> ApiError {
-    ApiError::not_found(format!("no operation {method} {}", uri.path()))
+/// A path the document does not list answers 404; a listed path with another method answers
+/// 405 with an `Allow` header naming the document's methods. Either way the message names
+/// the method and the path.
+async fn unmatched(method: Method, uri: Uri) -> Response {
+    let path = uri.path();
+    let allowed = spec::methods_of(path);
+    if allowed.is_empty() {
+        return ApiError::not_found(format!("no operation {method} {path}")).into_response();
+    }
+    let allow = allowed.join(", ");
+    let mut response = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("no operation {method} {path}; allowed: {allow}"),
+    )
+    .into_response();
+    if let Ok(value) = HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 /// Reads and validates the JSON body of `POST {path}` against the document's request schema.
@@ -98,7 +116,7 @@ pub(crate) fn json_body(
         .map_err(|e| ApiError::bad_request(format!("request body: invalid JSON: {e}")))?;
     let schema = spec::request_schema("post", path).ok_or_else(|| {
         ApiError::new(
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            StatusCode::INTERNAL_SERVER_ERROR,
             format!("no request schema for POST {path}"),
         )
     })?;
