@@ -487,3 +487,26 @@ async fn poll_once_does_not_come_back_before_retry_after() {
     let gaps = gaps(&mock.times(&Method::GET, STATUS));
     assert!((5.0..5.1).contains(&gaps[0]), "{gaps:?}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_waiters_on_one_session_stay_a_second_apart() {
+    let mock = Mock::start().await;
+    let mut replies = vec![json(200, bankid_pending("s1", None)); 6];
+    replies.push(json(200, bankid_completed("s1")));
+    mock.on(Method::GET, STATUS, replies);
+    let session = started(&mock).await;
+    let copy = session.clone();
+    let (a, b, c) = tokio::join!(session.wait(), copy.wait(), async {
+        let mut n = 0;
+        while let Ok(idkollen_ext::SessionStatus::Pending { .. }) = session.poll_once().await {
+            n += 1;
+        }
+        n
+    });
+    a.unwrap();
+    b.unwrap();
+    assert!(c > 0);
+    for gap in gaps(&mock.times(&Method::GET, STATUS)) {
+        assert!(gap >= 1.0, "{gap}");
+    }
+}

@@ -44,10 +44,13 @@ impl Gate {
         *self.next_read.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Books the read slot at `at` and pushes the next one `gap` further.
-    fn book(&self, at: Instant, gap: Duration) {
+    /// Reserves the next free read slot and moves the one after it `gap` further. Taking
+    /// the slot under the lock keeps concurrent waiters on one session apart.
+    fn reserve(&self, gap: Duration) -> Instant {
         let mut next = self.next_read.lock().unwrap_or_else(|e| e.into_inner());
-        *next = (*next).max(at + gap);
+        let slot = (*next).max(Instant::now());
+        *next = slot + gap;
+        slot
     }
 
     fn delay_next(&self, until: Instant) {
@@ -97,7 +100,6 @@ impl Engine {
             {
                 return Err(self.deadline_exceeded());
             }
-            tokio::time::sleep_until(at).await;
             match self.read_once().await {
                 Ok(snapshot) => {
                     self.failures = 0;
@@ -134,9 +136,8 @@ impl Engine {
 
     /// One status read at the next allowed slot, without retries.
     pub(crate) async fn read_once(&mut self) -> Result<Snapshot, Error> {
-        tokio::time::sleep_until(self.gate.next_read()).await;
-        let now = Instant::now();
-        self.gate.book(now, self.policy.interval);
+        let slot = self.gate.reserve(self.policy.interval);
+        tokio::time::sleep_until(slot).await;
         self.polls += 1;
         let handle = &self.handle;
         let result = read_status(&self.client, handle.provider(), handle.flow(), handle.id()).await;
