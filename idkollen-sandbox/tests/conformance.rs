@@ -314,6 +314,15 @@ async fn unauthorized_and_unmatched_requests_answer_json() {
         body,
         json!({"message": "no operation GET /v3/nothing/here"})
     );
+    // An id that is not even UTF-8 is just another unknown id.
+    for (path, template) in [
+        ("/v3/bankid-se/auth/%FF", "/v3/bankid-se/auth/{id}"),
+        ("/v3/document/%C3%28", "/v3/document/{documentId}"),
+    ] {
+        let (status, body) = common::get(&sb, path).await;
+        assert_eq!(status, 404, "{path}");
+        assert_conforms("get", template, 404, &body);
+    }
     // A listed path with a method the document does not list: 405 naming what is allowed.
     let response = http(&sb)
         .delete(format!("{}/v3/bankid-se/verify", sb.base_url()))

@@ -4,8 +4,10 @@
 use std::sync::Arc;
 
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
+
+use super::{PathId, path_id};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -59,10 +61,8 @@ async fn list_sessions(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(sessions(&shared))
 }
 
-async fn complete(
-    State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
+async fn complete(State(shared): State<Arc<Shared>>, id: PathId) -> Result<StatusCode, ApiError> {
+    let id = path_id(id)?;
     end_session(&shared, &id, Outcome::Completed)?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -75,9 +75,10 @@ struct FailBody {
 
 async fn fail(
     State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
+    id: PathId,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode, ApiError> {
+    let id = path_id(id)?;
     let FailBody { error } = parse(body)?;
     if error.is_empty() {
         return Err(ApiError::bad_request("error: must not be empty"));
@@ -86,10 +87,8 @@ async fn fail(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn qr(
-    State(shared): State<Arc<Shared>>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, ApiError> {
+async fn qr(State(shared): State<Arc<Shared>>, id: PathId) -> Result<Json<Value>, ApiError> {
+    let id = path_id(id)?;
     Ok(Json(json!({ "qrCode": current_qr(&shared, &id)? })))
 }
 
@@ -135,7 +134,11 @@ async fn list_callbacks(State(shared): State<Arc<Shared>>) -> Json<Value> {
 /// The simulated provider page of redirect flows (the `url` of a pending session). Opening it
 /// is the user finishing: a pending session completes now, and the browser goes on to the
 /// session's `redirectUrl`. Browsers open it without credentials; the session id is the key.
-async fn login(State(shared): State<Arc<Shared>>, Path(id): Path<String>) -> Response {
+async fn login(State(shared): State<Arc<Shared>>, id: PathId) -> Response {
+    let id = match path_id(id) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
     let t = shared.config.timings;
     let redirect = {
         let mut store = lock(&shared.store);

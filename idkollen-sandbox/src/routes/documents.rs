@@ -4,8 +4,10 @@
 use std::sync::Arc;
 
 use axum::Json;
+use axum::extract::State;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{Path, State};
+
+use super::{PathId, path_id};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -77,8 +79,9 @@ pub(super) async fn upload(
 
 pub(super) async fn download(
     State(shared): State<Arc<Shared>>,
-    Path(document_id): Path<String>,
+    document_id: PathId,
 ) -> Result<Response, ApiError> {
+    let document_id = path_id(document_id)?;
     lifecycle::publish_signed(&shared, &document_id);
     let documents = lock(&shared.documents);
     let doc = documents

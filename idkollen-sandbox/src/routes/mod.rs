@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -43,10 +43,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
     for (provider, kind) in status_pairs() {
         router = router.route(
             &crate::flows::status_path(provider, kind),
-            get(move |state: State<Arc<Shared>>, id: Path<String>| {
+            get(move |state: State<Arc<Shared>>, id: PathId| {
                 sessions::status(state, provider, kind, id)
             })
-            .delete(move |state: State<Arc<Shared>>, id: Path<String>| {
+            .delete(move |state: State<Arc<Shared>>, id: PathId| {
                 sessions::cancel(state, provider, kind, id)
             }),
         );
@@ -88,6 +88,16 @@ async fn unmatched(method: Method, uri: Uri) -> Response {
         response.headers_mut().insert(header::ALLOW, value);
     }
     response
+}
+
+/// The id in a path, e.g. the session id of `/v3/bankid-se/auth/{id}`.
+pub(crate) type PathId = Result<Path<String>, PathRejection>;
+
+/// The id of a [`PathId`]. An id that is not even valid UTF-8 names nothing the sandbox
+/// holds, so it answers 404 like any other unknown id (with the usual JSON body).
+pub(crate) fn path_id(id: PathId) -> Result<String, ApiError> {
+    id.map(|Path(id)| id)
+        .map_err(|e| ApiError::not_found(format!("no such id: {}", e.body_text())))
 }
 
 /// Reads and validates the JSON body of `POST {path}` against the document's request schema.

@@ -4,15 +4,15 @@ use std::sync::Arc;
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use chrono::Utc;
 use serde_json::Value;
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
-use super::json_body;
+use super::{PathId, json_body, path_id};
 use crate::callbacks::is_loopback;
 use crate::documents::{sha256_hex, signed_pdf};
 use crate::error::ApiError;
@@ -254,8 +254,9 @@ pub(super) async fn status(
     State(shared): State<Arc<Shared>>,
     provider: Provider,
     kind: Kind,
-    Path(id): Path<String>,
+    id: PathId,
 ) -> Result<Json<Value>, ApiError> {
+    let id = path_id(id)?;
     let t = shared.config.timings;
     let now = Instant::now();
     let mut store = lock(&shared.store);
@@ -277,8 +278,9 @@ pub(super) async fn cancel(
     State(shared): State<Arc<Shared>>,
     provider: Provider,
     kind: Kind,
-    Path(id): Path<String>,
+    id: PathId,
 ) -> Result<StatusCode, ApiError> {
+    let id = path_id(id)?;
     let t = shared.config.timings;
     let now = Instant::now();
     let mut store = lock(&shared.store);
