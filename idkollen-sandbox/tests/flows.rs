@@ -271,3 +271,55 @@ async fn control_api_completes_and_fails_sessions() {
         Err(idkollen_sandbox::SandboxError::UnknownSession(_))
     ));
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_redirect_url_is_a_login_page_that_completes_the_session() {
+    let sb = Sandbox::builder().start().await.expect("start");
+    let (_, started) = post(
+        &sb,
+        "/v3/ftn/auth",
+        &json!({"refId": "sandbox:manual", "redirectUrl": "https://shop.example/done"}),
+    )
+    .await;
+    let url = started["url"].as_str().expect("url").to_owned();
+    // A browser, without credentials, that does not follow the redirect.
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let response = browser.get(&url).send().await.expect("login page");
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "https://shop.example/done");
+    let path = format!("/v3/ftn/auth/{}", started["id"].as_str().expect("id"));
+    let (_, done) = get(&sb, &path).await;
+    assert_eq!(done["status"], "COMPLETED");
+    assert!(idkollen_sandbox::ids::valid_hetu(
+        done["ssn"].as_str().expect("ssn")
+    ));
+    // Without a redirectUrl the page just says so; unknown ids are 404.
+    let (_, started) = post(
+        &sb,
+        "/v3/mitid/age-verification",
+        &json!({"refId": "sandbox:manual"}),
+    )
+    .await;
+    let response = browser
+        .get(started["url"].as_str().expect("url"))
+        .send()
+        .await
+        .expect("login page");
+    assert_eq!(response.status(), 200);
+    let missing = format!("{}/_sandbox/login/nope", sb.base_url());
+    assert_eq!(
+        browser.get(missing).send().await.expect("page").status(),
+        404
+    );
+    let (_, sessions) = get(&sb, "/_sandbox/sessions").await;
+    let states: Vec<&str> = sessions
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|s| s["state"]["status"].as_str())
+        .collect();
+    assert_eq!(states, ["COMPLETED", "COMPLETED"]);
+}
