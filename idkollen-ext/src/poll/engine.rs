@@ -19,6 +19,10 @@ use crate::session::SessionHandle;
 #[derive(Debug)]
 pub(crate) struct Gate {
     next_read: Mutex<Instant>,
+    /// Held from reserving a slot until the answer is in: one read in flight per session,
+    /// so concurrent waiters cannot land two reads in the same second however the network
+    /// delays them.
+    turn: tokio::sync::Mutex<()>,
     finished: AtomicBool,
 }
 
@@ -28,6 +32,7 @@ impl Gate {
     pub(crate) fn new() -> Self {
         Self {
             next_read: Mutex::new(Instant::now() + MIN_INTERVAL),
+            turn: tokio::sync::Mutex::new(()),
             finished: AtomicBool::new(false),
         }
     }
@@ -136,6 +141,7 @@ impl Engine {
 
     /// One status read at the next allowed slot, without retries.
     pub(crate) async fn read_once(&mut self) -> Result<Snapshot, Error> {
+        let _turn = self.gate.turn.lock().await;
         let slot = self.gate.reserve(self.policy.interval);
         tokio::time::sleep_until(slot).await;
         self.polls += 1;
