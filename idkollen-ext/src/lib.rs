@@ -1,12 +1,16 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+pub mod callback;
 mod client;
 mod codes;
 mod error;
+pub mod identity;
+pub mod launch;
 mod outcome;
 mod poll;
 mod providers;
+pub mod qr;
 mod session;
 mod validate;
 
