@@ -32,10 +32,15 @@ struct Args {
     #[arg(long, env = "IDKOLLEN_SANDBOX_CALLBACK_SECRET", default_value = DEFAULT_CALLBACK_SECRET)]
     callback_secret: String,
     /// How fast sessions move.
-    #[arg(long, value_enum, default_value = "realistic")]
+    #[arg(
+        long,
+        value_enum,
+        env = "IDKOLLEN_SANDBOX_TIMINGS",
+        default_value = "realistic"
+    )]
     timings: Speed,
     /// Allow callback URLs that are not loopback addresses.
-    #[arg(long)]
+    #[arg(long, env = "IDKOLLEN_SANDBOX_ALLOW_EXTERNAL_CALLBACKS")]
     allow_external_callbacks: bool,
 }
 
