@@ -97,3 +97,11 @@ async fn bind_to_a_chosen_address() {
     assert_eq!(sb.secret_key(), "sandbox-secret");
     assert_eq!(sb.callback_secret(), "sandbox-callback-secret");
 }
+
+#[test]
+fn the_handle_can_be_shared_across_tasks() {
+    fn assert_send_sync<T: Send + Sync + 'static>() {}
+    assert_send_sync::<Sandbox>();
+    assert_send_sync::<idkollen_sandbox::Fault>();
+    assert_send_sync::<idkollen_sandbox::SandboxError>();
+}
