@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::HeaderMap;
-use chrono::{SecondsFormat, Utc};
+use chrono::Utc;
 use serde_json::{Value, json};
 use tokio::time::Instant;
 
@@ -58,6 +58,8 @@ pub(super) async fn verify(
         "givenName": p.given_name,
         "surname": p.surname,
         "age": p.age(),
-        "verifiedAt": Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true),
+        // A date, as in the reference's sample (`2019-08-24`) and the official Rust client, which
+        // rejects a date-time here.
+        "verifiedAt": Utc::now().date_naive().to_string(),
     })))
 }
