@@ -60,7 +60,7 @@ async fn the_generated_client_runs_a_bankid_se_flow() {
     sb.shutdown().await;
 }
 
-#[tokio::test]
+#[tokio::test(start_paused = true)]
 async fn shutdown_and_drop_stop_the_server() {
     let sb = Sandbox::builder().start().await.expect("start");
     let url = format!("{}/v3/ftn/auth/x", sb.base_url());
