@@ -17,6 +17,9 @@ pub enum Script {
     Fail(String),
     /// Reports a hint code no client knows while pending, then completes.
     UnknownHint,
+    /// While pending, reports a status no client knows (after the user started), then
+    /// completes.
+    UnknownStatus,
     /// Completes only after [`Timings::slow_complete_after`](crate::Timings).
     Slow,
     /// Completes, but every other status read answers 429.
@@ -35,6 +38,7 @@ impl fmt::Display for Script {
             Script::Timeout => f.write_str("timeout"),
             Script::Fail(code) => write!(f, "fail:{code}"),
             Script::UnknownHint => f.write_str("unknown-hint"),
+            Script::UnknownStatus => f.write_str("unknown-status"),
             Script::Slow => f.write_str("slow"),
             Script::Throttle => f.write_str("throttle"),
             Script::Manual => f.write_str("manual"),
@@ -45,6 +49,9 @@ impl fmt::Display for Script {
 
 /// The hint code a session scripted with [`Script::UnknownHint`] reports.
 pub const UNKNOWN_HINT_CODE: &str = "sandboxFutureHint";
+
+/// The status a session scripted with [`Script::UnknownStatus`] reports while pending.
+pub const UNKNOWN_STATUS: &str = "SANDBOX_FUTURE_STATUS";
 
 /// The error code of the test identities that fail "with a code from the future".
 pub const FUTURE_ERROR_CODE: &str = "FUTURE_ERROR_CODE";
@@ -63,6 +70,7 @@ pub fn parse_ref_id(ref_id: &str) -> Result<Option<Script>, String> {
         "cancel" => Script::Cancel,
         "timeout" => Script::Timeout,
         "unknown-hint" => Script::UnknownHint,
+        "unknown-status" => Script::UnknownStatus,
         "slow" => Script::Slow,
         "throttle" => Script::Throttle,
         "manual" => Script::Manual,
@@ -75,7 +83,7 @@ pub fn parse_ref_id(ref_id: &str) -> Result<Option<Script>, String> {
                 return Err(format!(
                     "refId: unknown sandbox script {ref_id:?}; known scripts: sandbox:complete, \
                      sandbox:cancel, sandbox:timeout, sandbox:fail:<CODE>, sandbox:unknown-hint, \
-                     sandbox:slow, sandbox:throttle, sandbox:manual, sandbox:age:<YEARS>"
+                     sandbox:unknown-status, sandbox:slow, sandbox:throttle, sandbox:manual, sandbox:age:<YEARS>"
                 ));
             }
         }

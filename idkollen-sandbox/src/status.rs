@@ -7,6 +7,7 @@ use tokio::time::Instant;
 
 use crate::documents::sha256_hex;
 use crate::flows::{Channel, Kind, Provider};
+use crate::scenarios::{Script, UNKNOWN_STATUS};
 use crate::store::{Outcome, Phase, Session};
 use crate::timings::Timings;
 
@@ -21,6 +22,12 @@ fn text(request: &Value, name: &str) -> Option<String> {
 /// The status object of `session` at `now`.
 pub(crate) fn render(session: &Session, now: Instant, t: &Timings) -> Value {
     let phase = session.phase(now, t);
+    // A status from the future carries nothing but the id: all a client may rely on.
+    let started = now.saturating_duration_since(session.created) >= t.started_after;
+    if session.script == Script::UnknownStatus && started && matches!(phase, Phase::Pending { .. })
+    {
+        return json!({ "status": UNKNOWN_STATUS, "id": session.id });
+    }
     let mut out = Map::new();
     let is_age = session.flow.kind == Kind::AgeVerification;
     let status = match &phase {

@@ -79,9 +79,11 @@ impl Session {
     pub fn scripted_end(&self, t: &Timings) -> (Instant, Outcome) {
         let at = |d: Duration| later(self.created, d);
         match &self.script {
-            Script::Complete | Script::UnknownHint | Script::Throttle | Script::Age(_) => {
-                (at(t.complete_after), Outcome::Completed)
-            }
+            Script::Complete
+            | Script::UnknownHint
+            | Script::UnknownStatus
+            | Script::Throttle
+            | Script::Age(_) => (at(t.complete_after), Outcome::Completed),
             Script::Slow => (at(t.slow_complete_after), Outcome::Completed),
             Script::Cancel => (at(t.complete_after), Outcome::Failed("CANCELLED".into())),
             Script::Fail(code) => (at(t.complete_after), Outcome::Failed(code.clone())),

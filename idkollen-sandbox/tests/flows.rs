@@ -164,6 +164,31 @@ async fn ref_id_scripts_drive_flows_without_an_identity() {
     assert_conforms("get", "/v3/bankid-se/auth/{id}", 200, &pending);
     assert_eq!(wait(&sb, &path).await["status"], "COMPLETED");
 
+    // A status from the future while pending, then COMPLETED.
+    let (_, started) = post(
+        &sb,
+        "/v3/vipps/auth",
+        &json!({"refId": "sandbox:unknown-status"}),
+    )
+    .await;
+    assert_eq!(started["status"], "PENDING");
+    let path = format!("/v3/vipps/auth/{}", started["id"].as_str().expect("id"));
+    tokio::time::sleep(sb.timings().started_after).await;
+    let (_, odd) = get(&sb, &path).await;
+    assert_eq!(
+        odd,
+        json!({"status": "SANDBOX_FUTURE_STATUS", "id": started["id"]})
+    );
+    assert_conforms("get", "/v3/vipps/auth/{id}", 200, &odd);
+    let done = loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let (_, body) = get(&sb, &path).await;
+        if body["status"] != "SANDBOX_FUTURE_STATUS" {
+            break body;
+        }
+    };
+    assert_eq!(done["status"], "COMPLETED");
+
     // Age verification: a 17-year-old is outside 18..
     let (status, started) = post(
         &sb,
