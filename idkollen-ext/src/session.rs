@@ -11,7 +11,7 @@ use crate::client::Client;
 use crate::codes::{FailureCode, HintCode, Status};
 use crate::error::{Error, ValidationError};
 use crate::outcome::Outcome;
-use crate::poll::{Engine, Gate, PollPolicy, Snapshot, cancel};
+use crate::poll::{Engine, Gate, PollPolicy, SessionSource, Snapshot, cancel};
 
 /// An eID provider.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -412,7 +412,7 @@ impl<C: Outcome> Session<C> {
     ) -> impl Stream<Item = Result<Update<C>, Error>> + Send + 'static {
         struct State<C> {
             session: Session<C>,
-            engine: Engine,
+            engine: Engine<SessionSource>,
             last_hint: Option<Option<HintCode>>,
             done: bool,
         }
@@ -478,13 +478,12 @@ impl<C: Outcome> Session<C> {
         }
     }
 
-    fn engine(&self, policy: PollPolicy) -> Engine {
-        Engine::new(
-            self.client.clone(),
-            self.handle.clone(),
-            self.gate.clone(),
-            policy,
-        )
+    fn engine(&self, policy: PollPolicy) -> Engine<SessionSource> {
+        let source = SessionSource {
+            client: self.client.clone(),
+            handle: self.handle.clone(),
+        };
+        Engine::new(source, self.gate.clone(), policy)
     }
 
     fn settle(&self, snapshot: Snapshot) -> Result<SessionStatus<C>, Error> {

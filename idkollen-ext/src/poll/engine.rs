@@ -9,10 +9,9 @@ use tokio::time::Instant;
 
 use super::backoff::backoff;
 use super::policy::{MIN_INTERVAL, PollPolicy};
-use super::status::{Snapshot, read_status};
-use crate::client::Client;
+use super::source::StatusSource;
+use super::status::Snapshot;
 use crate::error::Error;
-use crate::session::SessionHandle;
 
 /// What every copy of one session shares: when the next status read may go out, and
 /// whether the session has ended.
@@ -64,11 +63,12 @@ impl Gate {
     }
 }
 
-/// One waiter on one session: counts reads and enforces the policy.
+/// One waiter on one session: counts reads and enforces the policy. Where the status comes
+/// from is the [`StatusSource`]'s business; the cadence, the retries and the deadline are the
+/// same for every source.
 #[derive(Debug)]
-pub(crate) struct Engine {
-    client: Client,
-    handle: SessionHandle,
+pub(crate) struct Engine<S> {
+    source: S,
     gate: std::sync::Arc<Gate>,
     policy: PollPolicy,
     started: Instant,
@@ -76,16 +76,10 @@ pub(crate) struct Engine {
     failures: u32,
 }
 
-impl Engine {
-    pub(crate) fn new(
-        client: Client,
-        handle: SessionHandle,
-        gate: std::sync::Arc<Gate>,
-        policy: PollPolicy,
-    ) -> Self {
+impl<S: StatusSource> Engine<S> {
+    pub(crate) fn new(source: S, gate: std::sync::Arc<Gate>, policy: PollPolicy) -> Self {
         Self {
-            client,
-            handle,
+            source,
             gate,
             policy,
             started: Instant::now(),
@@ -97,7 +91,7 @@ impl Engine {
     /// The next status read that gives an answer, sent at the first moment the rate limit
     /// and the backoff allow. Transient failures are retried within the budget; rate
     /// limiting is waited out until the deadline.
-    pub(crate) async fn next(&mut self) -> Result<Snapshot, Error> {
+    pub(crate) async fn next(&mut self) -> Result<Snapshot<S::Completed>, Error> {
         loop {
             let at = self.gate.next_read();
             if let Some(max_wait) = self.policy.max_wait
@@ -114,7 +108,7 @@ impl Engine {
                     let wait = err
                         .retry_after()
                         .unwrap_or_else(|| backoff(self.failures + 1, self.policy.max_backoff));
-                    tracing::debug!(id = %self.handle.id(), ?wait, "rate limited; waiting");
+                    tracing::debug!(id = %self.source.id(), ?wait, "rate limited; waiting");
                     self.gate
                         .delay_next(Instant::now() + wait.max(MIN_INTERVAL));
                 }
@@ -126,7 +120,7 @@ impl Engine {
                         .unwrap_or_else(|| backoff(self.failures, self.policy.max_backoff))
                         .max(MIN_INTERVAL);
                     tracing::debug!(
-                        id = %self.handle.id(),
+                        id = %self.source.id(),
                         error = %err,
                         attempt = self.failures,
                         ?wait,
@@ -140,14 +134,12 @@ impl Engine {
     }
 
     /// One status read at the next allowed slot, without retries.
-    pub(crate) async fn read_once(&mut self) -> Result<Snapshot, Error> {
+    pub(crate) async fn read_once(&mut self) -> Result<Snapshot<S::Completed>, Error> {
         let _turn = self.gate.turn.lock().await;
         let slot = self.gate.reserve(self.policy.interval);
         tokio::time::sleep_until(slot).await;
         self.polls += 1;
-        let handle = &self.handle;
-        let result = read_status(&self.client, handle.provider(), handle.flow(), handle.id()).await;
-        match result {
+        match self.source.read().await {
             Err(err) if err.is_rate_limited() => {
                 // Even a caller that does not retry (`poll_once`) must not come back sooner
                 // than the server asked.
@@ -159,7 +151,7 @@ impl Engine {
             Err(err) if err.status() == Some(StatusCode::NOT_FOUND) => {
                 self.gate.finish();
                 Err(Error::Expired {
-                    id: handle.id().to_owned(),
+                    id: self.source.id().to_owned(),
                 })
             }
             Ok(snapshot @ (Snapshot::Completed(_) | Snapshot::Failed(_))) => {
@@ -172,7 +164,7 @@ impl Engine {
 
     fn deadline_exceeded(&self) -> Error {
         Error::DeadlineExceeded {
-            id: self.handle.id().to_owned(),
+            id: self.source.id().to_owned(),
             elapsed: self.started.elapsed(),
             polls: self.polls,
         }

@@ -9,8 +9,11 @@
 mod backoff;
 mod engine;
 mod policy;
+mod source;
 mod status;
 
 pub(crate) use engine::{Engine, Gate};
 pub use policy::PollPolicy;
-pub(crate) use status::{Snapshot, cancel};
+#[allow(unused_imports)] // used by sources outside `poll` as they are added
+pub(crate) use source::StatusSource;
+pub(crate) use status::{SessionSource, Snapshot, cancel};

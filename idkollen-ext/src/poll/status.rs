@@ -7,15 +7,18 @@ use crate::client::Client;
 use crate::codes::{FailureCode, HintCode, Status};
 use crate::error::{Error, ValidationError};
 use crate::outcome::Completion;
-use crate::session::{Flow, Provider};
+use crate::session::{Flow, Provider, SessionHandle};
 
-/// One status read, provider-neutral.
+use super::source::StatusSource;
+
+/// One status read, provider-neutral. `T` is what a completed read yields: a [`Completion`]
+/// for IDkollen sessions, another type for other sources the engine drives.
 #[derive(Debug)]
-pub(crate) enum Snapshot {
+pub(crate) enum Snapshot<T = Completion> {
     /// Still waiting for the user.
     Pending { hint: Option<HintCode> },
     /// Done.
-    Completed(Completion),
+    Completed(T),
     /// Ended without a result.
     Failed(FailureCode),
     /// A status this version does not know; polling goes on.
@@ -34,8 +37,28 @@ fn unsupported(provider: Provider, flow: Flow) -> Error {
     .into()
 }
 
+/// An IDkollen session as the engine's status source.
+#[derive(Debug)]
+pub(crate) struct SessionSource {
+    pub(crate) client: Client,
+    pub(crate) handle: SessionHandle,
+}
+
+impl StatusSource for SessionSource {
+    type Completed = Completion;
+
+    fn id(&self) -> &str {
+        self.handle.id()
+    }
+
+    async fn read(&self) -> Result<Snapshot, Error> {
+        let h = &self.handle;
+        read_status(&self.client, h.provider(), h.flow(), h.id()).await
+    }
+}
+
 /// Reads the status of a session once.
-pub(crate) async fn read_status(
+async fn read_status(
     client: &Client,
     provider: Provider,
     flow: Flow,
