@@ -14,6 +14,8 @@ use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument as _;
 use url::Url;
 
+use crate::callback::hub::CallbackHub;
+use crate::callback::{Callback, CallbackError, parse_callback, verify_signature};
 use crate::error::{Error, ValidationError};
 use crate::poll::{Gate, PollPolicy};
 
@@ -71,6 +73,10 @@ struct Inner {
     /// One rate-limit gate per live session, so every `Session` of one id made from this
     /// client (resumed twice, say) shares one budget of a read per second.
     gates: Mutex<HashMap<String, Weak<Gate>>>,
+    /// The account's callback secret, to verify callbacks with.
+    callback_secret: Option<SecretString>,
+    /// Callbacks on their way to the sessions waiting for them.
+    callbacks: CallbackHub,
 }
 
 impl fmt::Debug for Client {
@@ -114,6 +120,33 @@ impl Client {
     /// The poll policy `wait()` uses when none is given.
     pub fn poll_policy(&self) -> &PollPolicy {
         &self.inner.poll_policy
+    }
+
+    /// Takes a callback as received (the raw body and the `X-Signature-SHA256` header),
+    /// verifies its signature with the callback secret, parses it, and wakes every
+    /// [`Session::wait`](crate::Session::wait) on that session (or the next one to start).
+    ///
+    /// Returns the parsed callback for the application's own use. A rejected callback wakes
+    /// nothing.
+    pub fn deliver_callback(
+        &self,
+        raw_body: &[u8],
+        signature: Option<&str>,
+    ) -> Result<Callback, CallbackError> {
+        let secret = self
+            .inner
+            .callback_secret
+            .as_ref()
+            .ok_or(CallbackError::NoSecret)?;
+        verify_signature(raw_body, signature, secret.expose_secret().as_bytes())?;
+        let callback = parse_callback(raw_body)?;
+        tracing::debug!(id = %callback.id(), status = %callback.status(), "callback received");
+        self.inner.callbacks.publish(callback.clone());
+        Ok(callback)
+    }
+
+    pub(crate) fn callbacks(&self) -> &CallbackHub {
+        &self.inner.callbacks
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
@@ -181,6 +214,7 @@ pub struct ClientBuilder {
     application: Option<String>,
     http: Option<reqwest::ClientBuilder>,
     poll_policy: PollPolicy,
+    callback_secret: Option<SecretString>,
 }
 
 impl Default for ClientBuilder {
@@ -195,6 +229,7 @@ impl Default for ClientBuilder {
             application: None,
             http: None,
             poll_policy: PollPolicy::default(),
+            callback_secret: None,
         }
     }
 }
@@ -212,6 +247,10 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("application", &self.application)
+            .field(
+                "callback_secret",
+                &self.callback_secret.as_ref().map(|_| "[redacted]"),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -235,6 +274,9 @@ impl ClientBuilder {
             required("IDKOLLEN_ACCOUNT_ID")?,
             required("IDKOLLEN_SECRET_KEY")?,
         );
+        if let Some(secret) = lookup("IDKOLLEN_CALLBACK_SECRET").filter(|v| !v.is_empty()) {
+            builder = builder.callback_secret(secret);
+        }
         if let Some(url) = lookup("IDKOLLEN_BASE_URL").filter(|v| !v.trim().is_empty()) {
             builder = builder.base_url(url);
         } else if let Some(env) = lookup("IDKOLLEN_ENV").filter(|v| !v.trim().is_empty()) {
@@ -314,6 +356,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The account's callback secret, which [`Client::deliver_callback`] verifies callbacks
+    /// with (also read from `IDKOLLEN_CALLBACK_SECRET` by [`from_env`](Self::from_env)).
+    pub fn callback_secret(mut self, secret: impl Into<SecretString>) -> Self {
+        self.callback_secret = Some(secret.into());
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = match self.base_url {
@@ -378,6 +427,8 @@ impl ClientBuilder {
                 account_id,
                 poll_policy: self.poll_policy,
                 gates: Mutex::default(),
+                callback_secret: self.callback_secret,
+                callbacks: CallbackHub::default(),
             }),
         })
     }

@@ -7,11 +7,15 @@ use std::sync::Arc;
 use futures::Stream;
 use serde::{Deserialize, Serialize};
 
+use crate::callback::Callback;
 use crate::client::Client;
 use crate::codes::{FailureCode, HintCode, Status};
 use crate::error::{Error, ValidationError};
 use crate::outcome::Outcome;
-use crate::poll::{Engine, Gate, PollPolicy, SessionSource, Snapshot, cancel};
+use crate::poll::{Engine, Gate, PollPolicy, SessionSource, Snapshot, cancel, snapshot_from_json};
+
+/// Where a session's callback arrives, if one does.
+type CallbackReceiver = tokio::sync::watch::Receiver<Option<Arc<Callback>>>;
 
 /// An eID provider.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -377,14 +381,18 @@ impl<C: Outcome> Session<C> {
 
     /// Waits for the outcome with the given poll policy.
     ///
+    /// A callback for this session handed to [`Client::deliver_callback`] ends the wait at
+    /// once; polling is the fallback.
+    ///
     /// Returns the completed identity, or [`Error::Failed`] with the failure code,
     /// [`Error::Cancelled`], [`Error::Expired`] (404), [`Error::DeadlineExceeded`], or the
     /// API or transport error that remained once the retry budget was spent. An unknown
     /// status keeps the engine polling.
     pub async fn wait_with(&self, policy: &PollPolicy) -> Result<C, Error> {
         let mut engine = self.engine(policy.clone());
+        let mut callbacks = self.client.callbacks().subscribe(self.id());
         loop {
-            match self.settle(engine.next().await?)? {
+            match self.settle(self.next_snapshot(&mut engine, &mut callbacks).await?)? {
                 SessionStatus::Completed(c) => return Ok(c),
                 SessionStatus::Pending { .. } | SessionStatus::Other(_) => {}
                 SessionStatus::Failed(code) => return Err(self.failure(code)),
@@ -413,12 +421,14 @@ impl<C: Outcome> Session<C> {
         struct State<C> {
             session: Session<C>,
             engine: Engine<SessionSource>,
+            callbacks: CallbackReceiver,
             last_hint: Option<Option<HintCode>>,
             done: bool,
         }
         let state = State {
             session: self.clone(),
             engine: self.engine(policy),
+            callbacks: self.client.callbacks().subscribe(self.id()),
             last_hint: None,
             done: false,
         };
@@ -427,7 +437,11 @@ impl<C: Outcome> Session<C> {
                 return None;
             }
             loop {
-                let item = match st.engine.next().await.and_then(|s| st.session.settle(s)) {
+                let next = st
+                    .session
+                    .next_snapshot(&mut st.engine, &mut st.callbacks)
+                    .await;
+                let item = match next.and_then(|s| st.session.settle(s)) {
                     Ok(SessionStatus::Pending { hint }) => {
                         if st.last_hint.as_ref() == Some(&hint) {
                             continue;
@@ -475,6 +489,49 @@ impl<C: Outcome> Session<C> {
     pub fn cancel_on_drop(self) -> CancelOnDrop<C> {
         CancelOnDrop {
             session: Some(self),
+        }
+    }
+
+    /// The next snapshot: the engine's next read, or the final status a callback brings,
+    /// whichever comes first.
+    async fn next_snapshot(
+        &self,
+        engine: &mut Engine<SessionSource>,
+        callbacks: &mut CallbackReceiver,
+    ) -> Result<Snapshot, Error> {
+        tokio::select! {
+            biased;
+            snapshot = self.callback_snapshot(callbacks) => {
+                self.gate.finish();
+                Ok(snapshot)
+            }
+            result = engine.next() => result,
+        }
+    }
+
+    /// Resolves with the final status of the first callback for this session that reads as
+    /// one; never resolves if none arrives.
+    async fn callback_snapshot(&self, callbacks: &mut CallbackReceiver) -> Snapshot {
+        let h = &self.handle;
+        loop {
+            // The read guard must not live across an await: take a clone and let it go.
+            let callback = match callbacks.wait_for(Option::is_some).await {
+                Ok(current) => current.clone(),
+                // The client was dropped: no callback will come.
+                Err(_) => None,
+            };
+            let Some(callback) = callback else {
+                return std::future::pending().await;
+            };
+            match snapshot_from_json(h.provider, h.flow, callback.body()) {
+                Some(s @ (Snapshot::Completed(_) | Snapshot::Failed(_))) => return s,
+                // A callback that is not a final status of this session's kind changes
+                // nothing: polling goes on.
+                _ => tracing::debug!(id = %h.id, "ignored a callback that is not a final status"),
+            }
+            if callbacks.changed().await.is_err() {
+                return std::future::pending().await;
+            }
         }
     }
 

@@ -16,4 +16,4 @@ pub(crate) use engine::{Engine, Gate};
 pub use policy::PollPolicy;
 #[allow(unused_imports)] // used by sources outside `poll` as they are added
 pub(crate) use source::StatusSource;
-pub(crate) use status::{SessionSource, Snapshot, cancel};
+pub(crate) use status::{SessionSource, Snapshot, cancel, snapshot_from_json};

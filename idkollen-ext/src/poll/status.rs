@@ -132,6 +132,31 @@ pub(crate) async fn cancel(
     }
 }
 
+/// A status object (a callback's body) read as the status union of `provider` and `flow`;
+/// `None` when it is not one.
+pub(crate) fn snapshot_from_json(
+    provider: Provider,
+    flow: Flow,
+    body: &serde_json::Value,
+) -> Option<Snapshot> {
+    fn read<U: serde::de::DeserializeOwned + Into<Snapshot>>(
+        body: &serde_json::Value,
+    ) -> Option<Snapshot> {
+        U::deserialize(body).ok().map(Into::into)
+    }
+    use Flow::*;
+    use Provider::*;
+    match (provider, flow) {
+        (_, AgeVerification) => read::<types::AgeVerificationStatus>(body),
+        (BankIdSe, _) => read::<types::BankIdSeStatus>(body),
+        (Freja, _) => read::<types::FrejaStatus>(body),
+        (BankIdNo, _) => read::<types::BankIdNoStatus>(body),
+        (Vipps, _) => read::<types::VippsStatus>(body),
+        (MitId, _) => read::<types::MitIdStatus>(body),
+        (Ftn, _) => read::<types::FtnStatus>(body),
+    }
+}
+
 fn failed(f: types::SessionFailed) -> Snapshot {
     Snapshot::Failed(FailureCode::from(f.error.0))
 }

@@ -1,4 +1,4 @@
-//! Verifying the signature of a callback from IDkollen.
+//! The signature of a callback from IDkollen.
 //!
 //! IDkollen signs each callback with the header `X-Signature-SHA256`: the base64 of
 //! HMAC-SHA256 over the raw request body, keyed with the account's callback secret. Verify the
