@@ -193,23 +193,7 @@ impl Error {
                 retry_after: retry_after(rv.headers()),
                 message: Some(rv.into_inner().message),
             },
-            E::UnexpectedResponse(resp) => {
-                let status = resp.status();
-                let retry_after = retry_after(resp.headers());
-                // Undocumented statuses (502, 503, ...) may still carry `{"message": ...}`.
-                let message = resp
-                    .bytes()
-                    .await
-                    .ok()
-                    .and_then(|b| serde_json::from_slice::<ErrorResponse>(&b).ok())
-                    .map(|e| e.message);
-                Error::Api {
-                    operation,
-                    status,
-                    message,
-                    retry_after,
-                }
-            }
+            E::UnexpectedResponse(resp) => Error::from_response(operation, resp).await,
             E::CommunicationError(source)
             | E::InvalidUpgrade(source)
             | E::ResponseBodyError(source) => Error::Transport { operation, source },
@@ -217,6 +201,28 @@ impl Error {
             E::InvalidRequest(message) | E::Custom(message) => {
                 Error::Request { operation, message }
             }
+        }
+    }
+
+    /// An [`Error::Api`] from a non-success answer read straight from `reqwest`: the status,
+    /// `Retry-After`, and the body's `message` when it has one. Shared by the generated
+    /// client's undocumented statuses and the services this crate calls without it, so
+    /// `status()`, `is_retryable()` and `retry_after()` mean the same for all of them.
+    pub(crate) async fn from_response(operation: &'static str, resp: reqwest::Response) -> Error {
+        let status = resp.status();
+        let retry_after = retry_after(resp.headers());
+        // Undocumented statuses (502, 503, ...) may still carry `{"message": ...}`.
+        let message = resp
+            .bytes()
+            .await
+            .ok()
+            .and_then(|b| serde_json::from_slice::<ErrorResponse>(&b).ok())
+            .map(|e| e.message);
+        Error::Api {
+            operation,
+            status,
+            message,
+            retry_after,
         }
     }
 }

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+pub mod bankid_wrapper;
 pub mod callback;
 mod client;
 mod codes;

@@ -14,6 +14,5 @@ mod status;
 
 pub(crate) use engine::{Engine, Gate};
 pub use policy::PollPolicy;
-#[allow(unused_imports)] // used by sources outside `poll` as they are added
 pub(crate) use source::StatusSource;
 pub(crate) use status::{SessionSource, Snapshot, cancel, snapshot_from_json};
