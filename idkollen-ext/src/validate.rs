@@ -3,6 +3,7 @@
 use std::fmt::Display;
 
 use crate::error::ValidationError;
+use crate::identity::WireForm;
 
 /// Length in characters (the API counts characters, not bytes) within `min..=max`.
 pub(crate) fn length(
@@ -69,6 +70,25 @@ pub(crate) fn ip(
                 .map_err(|_| ValidationError::new(field, "not an IPv4 or IPv6 address"))
         })
         .transpose()
+}
+
+/// A national identity number of kind `T`, in any form a person might type; answers the form
+/// IDkollen expects, or an error naming the field and what is wrong.
+pub(crate) fn identity<T: WireForm>(
+    field: &'static str,
+    value: &str,
+) -> Result<String, ValidationError> {
+    T::parse_any(value)
+        .map(|number| number.wire())
+        .map_err(|e| ValidationError::new(field, e.to_string()))
+}
+
+/// [`identity`] for an optional value.
+pub(crate) fn identity_opt<T: WireForm>(
+    field: &'static str,
+    value: Option<String>,
+) -> Result<Option<String>, ValidationError> {
+    value.map(|v| identity::<T>(field, &v)).transpose()
 }
 
 /// Converts into a constrained type of the generated client; its own checks back ours up.

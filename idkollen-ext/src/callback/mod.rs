@@ -10,7 +10,7 @@
 //!    at once instead of at its next status read. Polling stays as the fallback: a callback that
 //!    never arrives costs nothing but latency.
 //!
-//! With the `axum` feature, [`router`] is a ready-made endpoint that does exactly that.
+//! With the `axum` feature, `router` is a ready-made endpoint that does exactly that.
 
 #[cfg(feature = "axum")]
 mod axum;

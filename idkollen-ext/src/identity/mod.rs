@@ -62,6 +62,44 @@ macro_rules! string_form {
 }
 pub(crate) use string_form;
 
+/// The form IDkollen expects a number of this kind in, for the request builders, which accept
+/// any form a person might type and send this one.
+pub(crate) trait WireForm: Sized {
+    fn parse_any(s: &str) -> Result<Self, IdentityError>;
+    fn wire(&self) -> String;
+}
+
+macro_rules! wire_form {
+    ($($ty:ty => |$v:ident| $wire:expr),* $(,)?) => {$(
+        impl WireForm for $ty {
+            fn parse_any(s: &str) -> Result<Self, IdentityError> {
+                Self::parse(s)
+            }
+            fn wire(&self) -> String {
+                let $v = self;
+                $wire
+            }
+        }
+
+        impl From<$ty> for String {
+            /// The canonical form, as [`Display`](std::fmt::Display) prints it.
+            fn from(value: $ty) -> String {
+                value.canonical()
+            }
+        }
+    )*};
+}
+
+// Personnummer as the 12 digits BankID wants; organisationsnummer with its dash (as the
+// official clients normalise it); the Norwegian and Danish numbers as bare digits.
+wire_form! {
+    Personnummer => |v| v.canonical(),
+    Organisationsnummer => |v| v.canonical(),
+    Fodselsnummer => |v| v.canonical(),
+    Cpr => |v| v.canonical().replace('-', ""),
+    Hetu => |v| v.canonical(),
+}
+
 /// The ASCII digits of `s` as numbers, or `None` if any character is not a digit.
 fn digits(s: &str) -> Option<Vec<u8>> {
     s.bytes()

@@ -7,6 +7,7 @@ use super::setters;
 use super::start::start;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
+use crate::identity::Fodselsnummer;
 use crate::session::{Flow, Provider, Session};
 use crate::validate;
 
@@ -145,7 +146,10 @@ impl BankIdNoBackchannelAuth {
         let body = types::BankIdNoBackchannelAuthRequest {
             callback_url: validate::url("callbackUrl", self.callback_url)?,
             ref_id: self.ref_id,
-            ssn: validate::convert("ssn", self.ssn)?,
+            ssn: validate::convert(
+                "ssn",
+                validate::identity::<Fodselsnummer>("ssn", &self.ssn)?,
+            )?,
         };
         let client = &self.client;
         start(

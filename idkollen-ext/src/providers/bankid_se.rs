@@ -7,6 +7,7 @@ use super::setters;
 use super::start::start;
 use crate::client::Client;
 use crate::error::Error;
+use crate::identity::{Organisationsnummer, Personnummer};
 use crate::session::{Flow, Provider, Session};
 use crate::validate;
 
@@ -169,11 +170,17 @@ impl BankIdSeAuth {
             callback_url: validate::url("callbackUrl", self.callback_url)?,
             intent: validate::convert_opt("intent", self.intent)?,
             ip_address: validate::ip("ipAddress", self.ip_address)?,
-            org_number: self.org_number,
+            org_number: validate::identity_opt::<Organisationsnummer>(
+                "orgNumber",
+                self.org_number,
+            )?,
             pin_required: self.pin_required,
             ref_id: self.ref_id,
             request_address: self.request_address,
-            ssn: validate::convert_opt("ssn", self.ssn)?,
+            ssn: validate::convert_opt(
+                "ssn",
+                validate::identity_opt::<Personnummer>("ssn", self.ssn)?,
+            )?,
         };
         let raw = client.raw();
         start(
@@ -233,11 +240,14 @@ impl BankIdSePhoneAuth {
             call_initiator: self.call_initiator,
             callback_url: validate::url("callbackUrl", self.callback_url)?,
             intent: validate::convert_opt("intent", self.intent)?,
-            org_number: self.org_number,
+            org_number: validate::identity_opt::<Organisationsnummer>(
+                "orgNumber",
+                self.org_number,
+            )?,
             pin_required: self.pin_required,
             ref_id: self.ref_id,
             request_address: self.request_address,
-            ssn: validate::convert("ssn", self.ssn)?,
+            ssn: validate::convert("ssn", validate::identity::<Personnummer>("ssn", &self.ssn)?)?,
         };
         let client = &self.client;
         start(
@@ -306,11 +316,17 @@ impl BankIdSeSign {
             callback_url: validate::url("callbackUrl", self.callback_url)?,
             digest: validate::convert_opt("digest", self.digest)?,
             ip_address: validate::ip("ipAddress", self.ip_address)?,
-            org_number: self.org_number,
+            org_number: validate::identity_opt::<Organisationsnummer>(
+                "orgNumber",
+                self.org_number,
+            )?,
             pin_required: self.pin_required,
             ref_id: self.ref_id,
             request_address: self.request_address,
-            ssn: validate::convert_opt("ssn", self.ssn)?,
+            ssn: validate::convert_opt(
+                "ssn",
+                validate::identity_opt::<Personnummer>("ssn", self.ssn)?,
+            )?,
             text: validate::convert("text", self.text)?,
         };
         let raw = client.raw();
@@ -374,11 +390,14 @@ impl BankIdSePhoneSign {
             call_initiator: self.call_initiator,
             callback_url: validate::url("callbackUrl", self.callback_url)?,
             digest: validate::convert_opt("digest", self.digest)?,
-            org_number: self.org_number,
+            org_number: validate::identity_opt::<Organisationsnummer>(
+                "orgNumber",
+                self.org_number,
+            )?,
             pin_required: self.pin_required,
             ref_id: self.ref_id,
             request_address: self.request_address,
-            ssn: validate::convert("ssn", self.ssn)?,
+            ssn: validate::convert("ssn", validate::identity::<Personnummer>("ssn", &self.ssn)?)?,
             text: validate::convert("text", self.text)?,
         };
         let client = &self.client;

@@ -7,6 +7,7 @@ use super::setters;
 use super::start::start;
 use crate::client::Client;
 use crate::error::Error;
+use crate::identity::{Cpr, Fodselsnummer, Hetu, Organisationsnummer, Personnummer};
 use crate::session::{Flow, Provider, Session};
 use crate::validate;
 
@@ -121,7 +122,10 @@ impl FrejaStart {
                 let body = types::FrejaAuthRequest {
                     callback_url,
                     min_registration_level: self.min_registration_level,
-                    org_number: self.org_number,
+                    org_number: validate::identity_opt::<Organisationsnummer>(
+                        "orgNumber",
+                        self.org_number,
+                    )?,
                     ref_id: self.ref_id,
                     request_address: self.request_address,
                     ssn: non_empty_ssn(self.ssn)?,
@@ -137,11 +141,15 @@ impl FrejaStart {
             }
             (Some((ssn, country)), None) => {
                 validate::required("ssn", &ssn)?;
+                let ssn = freja_ssn(ssn, country)?;
                 let body = types::FrejaBackchannelAuthRequest {
                     callback_url,
                     country,
                     min_registration_level: self.min_registration_level,
-                    org_number: self.org_number,
+                    org_number: validate::identity_opt::<Organisationsnummer>(
+                        "orgNumber",
+                        self.org_number,
+                    )?,
                     ref_id: self.ref_id,
                     request_address: self.request_address,
                     ssn: validate::convert("ssn", ssn)?,
@@ -159,7 +167,10 @@ impl FrejaStart {
                 let body = types::FrejaSignRequest {
                     callback_url,
                     min_registration_level: self.min_registration_level,
-                    org_number: self.org_number,
+                    org_number: validate::identity_opt::<Organisationsnummer>(
+                        "orgNumber",
+                        self.org_number,
+                    )?,
                     ref_id: self.ref_id,
                     request_address: self.request_address,
                     ssn: non_empty_ssn(self.ssn)?,
@@ -176,11 +187,15 @@ impl FrejaStart {
             }
             (Some((ssn, country)), Some(text)) => {
                 validate::required("ssn", &ssn)?;
+                let ssn = freja_ssn(ssn, country)?;
                 let body = types::FrejaBackchannelSignRequest {
                     callback_url,
                     country,
                     min_registration_level: self.min_registration_level,
-                    org_number: self.org_number,
+                    org_number: validate::identity_opt::<Organisationsnummer>(
+                        "orgNumber",
+                        self.org_number,
+                    )?,
                     ref_id: self.ref_id,
                     request_address: self.request_address,
                     ssn: validate::convert("ssn", ssn)?,
@@ -197,6 +212,18 @@ impl FrejaStart {
             }
         }
     }
+}
+
+/// The personal number of a backchannel request, checked as the number of `country` (the
+/// country of the user's Freja identity document) and sent in the form IDkollen expects.
+fn freja_ssn(ssn: String, country: types::FrejaCountry) -> Result<String, Error> {
+    use types::FrejaCountry::*;
+    Ok(match country {
+        Sweden => validate::identity::<Personnummer>("ssn", &ssn)?,
+        Norway => validate::identity::<Fodselsnummer>("ssn", &ssn)?,
+        Denmark => validate::identity::<Cpr>("ssn", &ssn)?,
+        Finland => validate::identity::<Hetu>("ssn", &ssn)?,
+    })
 }
 
 fn non_empty_ssn<T, E>(ssn: Option<String>) -> Result<Option<T>, Error>

@@ -7,6 +7,7 @@ use super::setters;
 use super::start::start;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
+use crate::identity::Cpr;
 use crate::session::{Flow, Provider, Session};
 use crate::validate;
 
@@ -155,7 +156,7 @@ impl MitIdBackchannelAuth {
             binding_message: validate::convert("bindingMessage", self.binding_message)?,
             callback_url: validate::url("callbackUrl", self.callback_url)?,
             ref_id: self.ref_id,
-            ssn: validate::convert("ssn", self.ssn)?,
+            ssn: validate::convert("ssn", validate::identity::<Cpr>("ssn", &self.ssn)?)?,
         };
         let client = &self.client;
         start(
