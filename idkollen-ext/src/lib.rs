@@ -10,6 +10,7 @@ pub mod identity;
 pub mod launch;
 mod outcome;
 mod poll;
+mod presentation;
 mod providers;
 pub mod qr;
 mod session;

@@ -292,6 +292,9 @@ pub struct Session<C> {
     client: Client,
     handle: SessionHandle,
     gate: Arc<Gate>,
+    /// When the start answer arrived, on tokio's clock, for sessions started in this process
+    /// (BankID QR frames count from it; a resumed session falls back to the handle's wall clock).
+    pub(crate) started: Option<tokio::time::Instant>,
     _outcome: PhantomData<fn() -> C>,
 }
 
@@ -301,6 +304,7 @@ impl<C> Clone for Session<C> {
             client: self.client.clone(),
             handle: self.handle.clone(),
             gate: self.gate.clone(),
+            started: self.started,
             _outcome: PhantomData,
         }
     }
@@ -349,8 +353,15 @@ impl<C: Outcome> Session<C> {
             gate: client.gate(key),
             client,
             handle,
+            started: None,
             _outcome: PhantomData,
         }
+    }
+
+    /// Marks the session as started now, in this process.
+    pub(crate) fn started_now(mut self) -> Self {
+        self.started = Some(tokio::time::Instant::now());
+        self
     }
 
     /// The handle to store for resuming elsewhere.

@@ -7,7 +7,11 @@ use idkollen_ext::{Client, Error};
 use idkollen_sandbox::{Sandbox, Timings};
 
 async fn setup() -> (Sandbox, Client) {
-    let sb = Sandbox::builder().timings(Timings::fast()).start().await.unwrap();
+    let sb = Sandbox::builder()
+        .timings(Timings::fast())
+        .start()
+        .await
+        .unwrap();
     let client = Client::builder()
         .base_url(sb.base_url())
         .credentials(sb.account_id(), sb.secret_key().to_owned())
@@ -18,7 +22,10 @@ async fn setup() -> (Sandbox, Client) {
 
 fn field_of(result: Result<impl std::fmt::Debug, Error>) -> String {
     match result {
-        Err(err) => err.field().unwrap_or_else(|| panic!("not a validation error: {err}")).to_owned(),
+        Err(err) => err
+            .field()
+            .unwrap_or_else(|| panic!("not a validation error: {err}"))
+            .to_owned(),
         Ok(ok) => panic!("expected a validation error, got {ok:?}"),
     }
 }
@@ -26,10 +33,22 @@ fn field_of(result: Result<impl std::fmt::Debug, Error>) -> String {
 #[tokio::test(start_paused = true)]
 async fn a_personnummer_in_any_form_is_sent_as_twelve_digits() {
     let (sb, client) = setup().await;
-    let session = client.bankid_se().auth().ssn("811228-9874").send().await.unwrap();
+    let session = client
+        .bankid_se()
+        .auth()
+        .ssn("811228-9874")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(session.wait().await.unwrap().ssn, "198112289874");
     let typed: Personnummer = "198112289874".parse().unwrap();
-    let session = client.bankid_se().sign("I agree").ssn(typed).send().await.unwrap();
+    let session = client
+        .bankid_se()
+        .sign("I agree")
+        .ssn(typed)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(session.wait().await.unwrap().ssn, "198112289874");
     sb.shutdown().await;
 }
@@ -37,14 +56,67 @@ async fn a_personnummer_in_any_form_is_sent_as_twelve_digits() {
 #[tokio::test(start_paused = true)]
 async fn wrong_numbers_are_typed_errors_naming_the_field_and_nothing_is_sent() {
     let (sb, client) = setup().await;
-    assert_eq!(field_of(client.bankid_se().auth().ssn("811228-9875").send().await), "ssn");
-    assert_eq!(field_of(client.bankid_se().auth().org_number("556036-0794").send().await), "orgNumber");
-    assert_eq!(field_of(client.bankid_no().backchannel_auth("15108695089").send().await), "ssn");
-    assert_eq!(field_of(client.mitid().backchannel_auth("320190-1001", "ABC").send().await), "ssn");
-    assert_eq!(field_of(client.freja().backchannel_auth("15108695089", FrejaCountry::Norway).send().await), "ssn");
+    assert_eq!(
+        field_of(client.bankid_se().auth().ssn("811228-9875").send().await),
+        "ssn"
+    );
+    assert_eq!(
+        field_of(
+            client
+                .bankid_se()
+                .auth()
+                .org_number("556036-0794")
+                .send()
+                .await
+        ),
+        "orgNumber"
+    );
+    assert_eq!(
+        field_of(
+            client
+                .bankid_no()
+                .backchannel_auth("15108695089")
+                .send()
+                .await
+        ),
+        "ssn"
+    );
+    assert_eq!(
+        field_of(
+            client
+                .mitid()
+                .backchannel_auth("320190-1001", "ABC")
+                .send()
+                .await
+        ),
+        "ssn"
+    );
+    assert_eq!(
+        field_of(
+            client
+                .freja()
+                .backchannel_auth("15108695089", FrejaCountry::Norway)
+                .send()
+                .await
+        ),
+        "ssn"
+    );
     // A Swedish number is not a Norwegian one.
-    assert_eq!(field_of(client.freja().backchannel_auth("198112289874", FrejaCountry::Norway).send().await), "ssn");
-    assert!(sb.requests().is_empty(), "nothing may be sent: {:?}", sb.requests());
+    assert_eq!(
+        field_of(
+            client
+                .freja()
+                .backchannel_auth("198112289874", FrejaCountry::Norway)
+                .send()
+                .await
+        ),
+        "ssn"
+    );
+    assert!(
+        sb.requests().is_empty(),
+        "nothing may be sent: {:?}",
+        sb.requests()
+    );
     sb.shutdown().await;
 }
 
@@ -53,9 +125,19 @@ async fn danish_and_norwegian_numbers_are_sent_as_bare_digits() {
     let (sb, client) = setup().await;
     // 0101901001 and 01019010046 are the sandbox's "completes" identities; sent in another
     // form they would not match and the session would not complete with them.
-    let mitid = client.mitid().backchannel_auth("010190-1001", "ABC-123").send().await.unwrap();
+    let mitid = client
+        .mitid()
+        .backchannel_auth("010190-1001", "ABC-123")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(mitid.wait().await.unwrap().ssn, "0101901001");
-    let no = client.bankid_no().backchannel_auth("010190 10046").send().await.unwrap();
+    let no = client
+        .bankid_no()
+        .backchannel_auth("010190 10046")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(no.wait().await.unwrap().ssn.as_deref(), Some("01019010046"));
     sb.shutdown().await;
 }

@@ -27,7 +27,7 @@ where
 {
     let answer = client.call(operation, request).await?;
     let handle = answer.into_handle(provider, flow)?.started_now();
-    Ok(Session::new(client.clone(), handle))
+    Ok(Session::new(client.clone(), handle).started_now())
 }
 
 /// A status union that a start request answers with.
