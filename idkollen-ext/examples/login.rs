@@ -1,49 +1,93 @@
-//! A BankID SE login against the local sandbox, showing what a web backend does: start,
-//! store the handle, follow the hint codes, and report the outcome.
+//! A complete BankID SE login in the terminal: the animated QR code redrawn every second, the
+//! message for the current state, and the verified identity at the end.
 //!
 //! ```sh
 //! cargo run -p idkollen-ext --example login
 //! ```
+//!
+//! With no `IDKOLLEN_*` variables set it starts the sandbox in this process, whose persona
+//! completes the login after about ten seconds. With `IDKOLLEN_ACCOUNT_ID`,
+//! `IDKOLLEN_SECRET_KEY` and `IDKOLLEN_ENV=staging` (or `IDKOLLEN_BASE_URL`) it talks to
+//! IDkollen, and you scan the code with the BankID app. `LANG=sv_SE.UTF-8` shows the messages
+//! in Swedish.
+
+use std::io::IsTerminal as _;
+use std::pin::pin;
 
 use futures::StreamExt as _;
-use idkollen_ext::{Client, Language, MessageContext, SessionHandle, Update};
+use idkollen_ext::launch::Platform;
+use idkollen_ext::qr::QrImage;
+use idkollen_ext::{Client, HintCode, Language, MessageContext, Update};
 use idkollen_sandbox::{Sandbox, Timings};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let sandbox = Sandbox::builder()
-        .timings(Timings::realistic())
-        .start()
-        .await?;
-    let client = Client::builder()
-        .base_url(sandbox.base_url())
-        .credentials(sandbox.account_id(), sandbox.secret_key().to_owned())
-        .build()?;
+    let (client, sandbox) = if std::env::var_os("IDKOLLEN_ACCOUNT_ID").is_some() {
+        (Client::from_env()?, None)
+    } else {
+        let sandbox = Sandbox::builder().timings(Timings::realistic()).start().await?;
+        let client = Client::builder()
+            .base_url(sandbox.base_url())
+            .credentials(sandbox.account_id(), sandbox.secret_key().to_owned())
+            .application("login-example")
+            .build()?;
+        (client, Some(sandbox))
+    };
+    let language = match std::env::var("LANG") {
+        Ok(lang) if lang.starts_with("sv") => Language::Swedish,
+        _ => Language::English,
+    };
+    let target = match &sandbox {
+        Some(_) => format!("the local sandbox at {}", client.base_url()),
+        None => format!("IDkollen at {}", client.base_url()),
+    };
 
-    let session = client
-        .bankid_se()
-        .auth()
-        .ref_id("example-login")
-        .send()
-        .await?;
-    // A real backend stores this (a database row, a cookie-bound cache entry) and resumes
-    // the session from whichever instance serves the next request.
-    let stored = serde_json::to_string(session.handle())?;
-    let handle: SessionHandle = serde_json::from_str(&stored)?;
-    let session = client.resume::<idkollen_ext::types::BankIdSeCompleted>(handle)?;
+    let session = client.bankid_se().auth().intent("Log in to the idkollen-rs example").send().await?;
+    let qr = session.bankid_qr().ok_or("the start answer carried no QR code")?;
+    let link = session.launch_link(Platform::Desktop, None).unwrap_or_default();
 
-    let mut updates = std::pin::pin!(session.updates());
-    while let Some(update) = updates.next().await {
-        match update? {
-            Update::Pending { hint: Some(hint) } => println!(
-                "{}",
-                hint.pending_user_message(Language::English, MessageContext::qr_code())
-            ),
-            Update::Pending { hint: None } => {}
-            Update::Completed(identity) => println!("logged in: {}", identity.name),
-            _ => {}
+    let mut frames = pin!(qr.frames());
+    let mut updates = pin!(session.updates());
+    let mut hint: Option<HintCode> = None;
+    let redraw = std::io::stdout().is_terminal();
+    loop {
+        tokio::select! {
+            Some(frame) = frames.next() => {
+                let image = QrImage::new(&frame.content)?;
+                let message = match &hint {
+                    Some(hint) => hint.pending_user_message(language, MessageContext::qr_code()),
+                    None => HintCode::from("outstandingTransaction").pending_user_message(language, MessageContext::qr_code()),
+                };
+                if redraw {
+                    // Clear the screen and draw the new frame where the old one was.
+                    print!("\x1b[2J\x1b[H");
+                }
+                println!("BankID login against {target} (session {})", session.id());
+                println!("{}", image.to_terminal());
+                println!("{message}");
+                println!("QR frame {} · open BankID on this computer: {link}\n", frame.elapsed);
+            }
+            update = updates.next() => match update {
+                Some(Ok(Update::Pending { hint: new })) => hint = new,
+                Some(Ok(Update::Completed(identity))) => {
+                    println!("Verified: {} ({}), personnummer {}", identity.name, identity.given_name, identity.ssn);
+                    if let Some(date) = identity.cert_start_date {
+                        println!("BankID issued {date}");
+                    }
+                    break;
+                }
+                Some(Ok(_)) => {}
+                Some(Err(error)) => {
+                    let message = error.code().map(|code| code.user_message(language)).unwrap_or("The login did not complete.");
+                    println!("{message} ({error})");
+                    break;
+                }
+                None => break,
+            },
         }
     }
-    sandbox.shutdown().await;
+    if let Some(sandbox) = sandbox {
+        sandbox.shutdown().await;
+    }
     Ok(())
 }
