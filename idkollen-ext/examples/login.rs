@@ -11,28 +11,20 @@
 //! IDkollen, and you scan the code with the BankID app. `LANG=sv_SE.UTF-8` shows the messages
 //! in Swedish.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::io::IsTerminal as _;
 use std::pin::pin;
 
 use futures::StreamExt as _;
 use idkollen_ext::launch::Platform;
 use idkollen_ext::qr::QrImage;
-use idkollen_ext::{Client, HintCode, Language, MessageContext, Update};
-use idkollen_sandbox::{Sandbox, Timings};
+use idkollen_ext::{HintCode, Language, MessageContext, Update};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let (client, sandbox) = if std::env::var_os("IDKOLLEN_ACCOUNT_ID").is_some() {
-        (Client::from_env()?, None)
-    } else {
-        let sandbox = Sandbox::builder().timings(Timings::realistic()).start().await?;
-        let client = Client::builder()
-            .base_url(sandbox.base_url())
-            .credentials(sandbox.account_id(), sandbox.secret_key().to_owned())
-            .application("login-example")
-            .build()?;
-        (client, Some(sandbox))
-    };
+    let (client, sandbox) = common::connect().await?;
     let language = match std::env::var("LANG") {
         Ok(lang) if lang.starts_with("sv") => Language::Swedish,
         _ => Language::English,
@@ -42,9 +34,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => format!("IDkollen at {}", client.base_url()),
     };
 
-    let session = client.bankid_se().auth().intent("Log in to the idkollen-rs example").send().await?;
-    let qr = session.bankid_qr().ok_or("the start answer carried no QR code")?;
-    let link = session.launch_link(Platform::Desktop, None).unwrap_or_default();
+    let session = client
+        .bankid_se()
+        .auth()
+        .intent("Log in to the idkollen-rs example")
+        .send()
+        .await?;
+    let qr = session
+        .bankid_qr()
+        .ok_or("the start answer carried no QR code")?;
+    let link = session
+        .launch_link(Platform::Desktop, None)
+        .unwrap_or_default();
 
     let mut frames = pin!(qr.frames());
     let mut updates = pin!(session.updates());
