@@ -1,0 +1,54 @@
+//! The sandbox and the client together under load: a thousand sessions started and waited on at
+//! once, on one runtime, complete without a single failed request.
+
+use futures::future::join_all;
+use idkollen_ext::Client;
+use idkollen_sandbox::{Sandbox, Timings};
+
+#[tokio::test(start_paused = true)]
+async fn a_thousand_concurrent_sessions_complete_without_a_failed_request() {
+    let sb = Sandbox::builder()
+        .timings(Timings::fast())
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .base_url(sb.base_url())
+        .credentials(sb.account_id(), sb.secret_key().to_owned())
+        .build()
+        .unwrap();
+    let sessions = join_all((0..1000).map(|i| {
+        let client = client.clone();
+        tokio::spawn(async move {
+            let session = client
+                .bankid_se()
+                .auth()
+                .ref_id(format!("load-{i}"))
+                .send()
+                .await?;
+            session.wait().await
+        })
+    }))
+    .await;
+    let mut completed = 0;
+    for (i, result) in sessions.into_iter().enumerate() {
+        let identity = result
+            .unwrap()
+            .unwrap_or_else(|e| panic!("session {i} failed: {e}"));
+        assert_eq!(
+            identity.ref_id.as_deref(),
+            Some(format!("load-{i}").as_str())
+        );
+        completed += 1;
+    }
+    assert_eq!(completed, 1000);
+    // One start each, and no status read beyond the rate limit: no 429 had to be ridden out.
+    let requests = sb.requests();
+    assert_eq!(requests.iter().filter(|r| r.method == "POST").count(), 1000);
+    assert_eq!(
+        requests.iter().filter(|r| r.method == "GET").count(),
+        1000,
+        "one read per session sees it completed"
+    );
+    sb.shutdown().await;
+}
