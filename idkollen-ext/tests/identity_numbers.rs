@@ -1,24 +1,11 @@
 //! Request builders check national identity numbers before anything is sent, accept the forms
 //! people type, and send the form IDkollen expects.
 
+mod support;
+
+use idkollen_ext::Error;
 use idkollen_ext::identity::Personnummer;
 use idkollen_ext::types::FrejaCountry;
-use idkollen_ext::{Client, Error};
-use idkollen_sandbox::{Sandbox, Timings};
-
-async fn setup() -> (Sandbox, Client) {
-    let sb = Sandbox::builder()
-        .timings(Timings::fast())
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .base_url(sb.base_url())
-        .credentials(sb.account_id(), sb.secret_key().to_owned())
-        .build()
-        .unwrap();
-    (sb, client)
-}
 
 fn field_of(result: Result<impl std::fmt::Debug, Error>) -> String {
     match result {
@@ -32,7 +19,7 @@ fn field_of(result: Result<impl std::fmt::Debug, Error>) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn a_personnummer_in_any_form_is_sent_as_twelve_digits() {
-    let (sb, client) = setup().await;
+    let (sb, client) = support::sandbox_client().await;
     let session = client
         .bankid_se()
         .auth()
@@ -55,7 +42,7 @@ async fn a_personnummer_in_any_form_is_sent_as_twelve_digits() {
 
 #[tokio::test(start_paused = true)]
 async fn wrong_numbers_are_typed_errors_naming_the_field_and_nothing_is_sent() {
-    let (sb, client) = setup().await;
+    let (sb, client) = support::sandbox_client().await;
     assert_eq!(
         field_of(client.bankid_se().auth().ssn("811228-9875").send().await),
         "ssn"
@@ -122,7 +109,7 @@ async fn wrong_numbers_are_typed_errors_naming_the_field_and_nothing_is_sent() {
 
 #[tokio::test(start_paused = true)]
 async fn danish_and_norwegian_numbers_are_sent_as_bare_digits() {
-    let (sb, client) = setup().await;
+    let (sb, client) = support::sandbox_client().await;
     // 0101901001 and 01019010046 are the sandbox's "completes" identities; sent in another
     // form they would not match and the session would not complete with them.
     let mitid = client

@@ -1,29 +1,15 @@
 //! What a login page shows: the BankID QR frames a session produces are the ones the service
 //! accepts at that second; Freja's QR and the launch links come from the start answer.
 
+mod support;
+
 use futures::StreamExt;
-use idkollen_ext::Client;
 use idkollen_ext::launch::Platform;
 use idkollen_ext::types::{BankIdSeCompleted, CallInitiator};
-use idkollen_sandbox::{Sandbox, Timings};
-
-async fn setup() -> (Sandbox, Client) {
-    let sb = Sandbox::builder()
-        .timings(Timings::fast())
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .base_url(sb.base_url())
-        .credentials(sb.account_id(), sb.secret_key().to_owned())
-        .build()
-        .unwrap();
-    (sb, client)
-}
 
 #[tokio::test(start_paused = true)]
 async fn every_bankid_frame_is_the_one_the_service_accepts_that_second() {
-    let (sb, client) = setup().await;
+    let (sb, client) = support::sandbox_client().await;
     let session = client
         .bankid_se()
         .auth()
@@ -56,7 +42,7 @@ async fn every_bankid_frame_is_the_one_the_service_accepts_that_second() {
 
 #[tokio::test(start_paused = true)]
 async fn a_resumed_session_animates_the_same_code() {
-    let (sb, client) = setup().await;
+    let (sb, client) = support::sandbox_client().await;
     let session = client
         .bankid_se()
         .auth()
@@ -78,7 +64,7 @@ async fn a_resumed_session_animates_the_same_code() {
 
 #[tokio::test(start_paused = true)]
 async fn launch_links_and_freja_qr() {
-    let (sb, client) = setup().await;
+    let (sb, client) = support::sandbox_client().await;
     let bankid = client
         .bankid_se()
         .auth()

@@ -5,4 +5,5 @@
 //! constraint or the generated surface shows up as a diff that must be accepted.
 
 pub mod report;
+pub mod sandbox;
 pub mod spec;

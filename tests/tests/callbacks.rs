@@ -6,23 +6,9 @@ use std::time::Duration;
 
 use idkollen_ext::callback::{self, CallbackError, SIGNATURE_HEADER, SignatureError, sign};
 use idkollen_ext::{Client, Error, FailureCode};
-use idkollen_sandbox::{Sandbox, Timings};
+use idkollen_sandbox::Sandbox;
+use idkollen_tests::sandbox;
 use tokio::time::Instant;
-
-async fn setup() -> (Sandbox, Client) {
-    let sb = Sandbox::builder()
-        .timings(Timings::fast())
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .base_url(sb.base_url())
-        .credentials(sb.account_id(), sb.secret_key().to_owned())
-        .callback_secret(sb.callback_secret().to_owned())
-        .build()
-        .unwrap();
-    (sb, client)
-}
 
 /// Serves `callback::router` on loopback; returns its URL.
 async fn receiver(client: Client) -> String {
@@ -47,7 +33,7 @@ fn completed_body(id: &str) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn a_signed_callback_wakes_a_waiting_session_before_its_first_status_read() {
-    let (sb, client) = setup().await;
+    let (sb, client) = sandbox::start().await;
     let session = client
         .bankid_se()
         .auth()
@@ -87,7 +73,7 @@ async fn a_signed_callback_wakes_a_waiting_session_before_its_first_status_read(
 
 #[tokio::test(start_paused = true)]
 async fn a_wrong_or_missing_signature_is_rejected_and_polling_goes_on() {
-    let (sb, client) = setup().await;
+    let (sb, client) = sandbox::start().await;
     let session = client
         .bankid_se()
         .auth()
@@ -130,7 +116,7 @@ async fn a_wrong_or_missing_signature_is_rejected_and_polling_goes_on() {
 
 #[tokio::test(start_paused = true)]
 async fn the_sandbox_callback_through_the_axum_endpoint_ends_the_wait() {
-    let (sb, client) = setup().await;
+    let (sb, client) = sandbox::start().await;
     let url = receiver(client.clone()).await;
     let session = client
         .bankid_se()
@@ -168,7 +154,7 @@ async fn the_sandbox_callback_through_the_axum_endpoint_ends_the_wait() {
 
 #[tokio::test(start_paused = true)]
 async fn a_failed_callback_with_an_unknown_code_ends_the_wait_with_that_code() {
-    let (sb, client) = setup().await;
+    let (sb, client) = sandbox::start().await;
     let url = receiver(client.clone()).await;
     let session = client
         .freja()
@@ -190,7 +176,7 @@ async fn a_failed_callback_with_an_unknown_code_ends_the_wait_with_that_code() {
 
 #[tokio::test(start_paused = true)]
 async fn the_endpoint_answers_401_to_bad_signatures_and_400_to_bad_bodies() {
-    let (sb, client) = setup().await;
+    let (sb, client) = sandbox::start().await;
     let url = receiver(client).await;
     let http = reqwest::Client::new();
     let body = completed_body("s1");

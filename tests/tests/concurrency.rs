@@ -2,21 +2,11 @@
 //! once, on one runtime, complete without a single failed request.
 
 use futures::future::join_all;
-use idkollen_ext::Client;
-use idkollen_sandbox::{Sandbox, Timings};
+use idkollen_tests::sandbox;
 
 #[tokio::test(start_paused = true)]
 async fn a_thousand_concurrent_sessions_complete_without_a_failed_request() {
-    let sb = Sandbox::builder()
-        .timings(Timings::fast())
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .base_url(sb.base_url())
-        .credentials(sb.account_id(), sb.secret_key().to_owned())
-        .build()
-        .unwrap();
+    let (sb, client) = sandbox::start().await;
     let sessions = join_all((0..1000).map(|i| {
         let client = client.clone();
         tokio::spawn(async move {

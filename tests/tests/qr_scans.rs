@@ -1,9 +1,8 @@
 //! Rendered QR codes scan: an independent decoder reads back exactly the content, for BankID
 //! frames of a live session and for Freja's QR data.
 
-use idkollen_ext::Client;
 use idkollen_ext::qr::QrImage;
-use idkollen_sandbox::{Sandbox, Timings};
+use idkollen_tests::sandbox;
 
 /// Decodes the single QR code in a PNG.
 fn scan(png: &[u8]) -> String {
@@ -16,16 +15,7 @@ fn scan(png: &[u8]) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn bankid_frames_and_freja_codes_scan_back_to_their_content() {
-    let sb = Sandbox::builder()
-        .timings(Timings::fast())
-        .start()
-        .await
-        .unwrap();
-    let client = Client::builder()
-        .base_url(sb.base_url())
-        .credentials(sb.account_id(), sb.secret_key().to_owned())
-        .build()
-        .unwrap();
+    let (sb, client) = sandbox::start().await;
 
     let bankid = client
         .bankid_se()

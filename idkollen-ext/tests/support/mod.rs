@@ -210,3 +210,19 @@ pub fn failed(id: &str, code: &str) -> serde_json::Value {
 pub fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
+
+/// A sandbox with fast timings and a client for it (callback secret included).
+pub async fn sandbox_client() -> (idkollen_sandbox::Sandbox, Client) {
+    let sb = idkollen_sandbox::Sandbox::builder()
+        .timings(idkollen_sandbox::Timings::fast())
+        .start()
+        .await
+        .expect("the sandbox starts on loopback");
+    let client = Client::builder()
+        .base_url(sb.base_url())
+        .credentials(sb.account_id(), sb.secret_key().to_owned())
+        .callback_secret(sb.callback_secret().to_owned())
+        .build()
+        .expect("a client for the sandbox");
+    (sb, client)
+}
