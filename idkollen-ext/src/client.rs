@@ -18,6 +18,7 @@ use crate::callback::hub::CallbackHub;
 use crate::callback::{Callback, CallbackError, parse_callback, verify_signature};
 use crate::error::{Error, ValidationError};
 use crate::poll::{Gate, PollPolicy};
+use crate::transport::{Transport, check_base_url};
 
 /// The `User-Agent` every request carries, before an optional application suffix.
 pub const USER_AGENT: &str = concat!("idkollen-rs/", env!("CARGO_PKG_VERSION"));
@@ -209,10 +210,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     account_id: Option<String>,
     secret_key: Option<SecretString>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    application: Option<String>,
-    http: Option<reqwest::ClientBuilder>,
+    transport: Transport,
     poll_policy: PollPolicy,
     callback_secret: Option<SecretString>,
 }
@@ -224,10 +222,7 @@ impl Default for ClientBuilder {
             base_url: None,
             account_id: None,
             secret_key: None,
-            timeout: Some(Duration::from_secs(30)),
-            connect_timeout: Some(Duration::from_secs(10)),
-            application: None,
-            http: None,
+            transport: Transport::default(),
             poll_policy: PollPolicy::default(),
             callback_secret: None,
         }
@@ -244,9 +239,9 @@ impl fmt::Debug for ClientBuilder {
                 "secret_key",
                 &self.secret_key.as_ref().map(|_| "[redacted]"),
             )
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("application", &self.application)
+            .field("timeout", &self.transport.timeout)
+            .field("connect_timeout", &self.transport.connect_timeout)
+            .field("application", &self.transport.application)
             .field(
                 "callback_secret",
                 &self.callback_secret.as_ref().map(|_| "[redacted]"),
@@ -322,19 +317,19 @@ impl ClientBuilder {
     /// The whole-request timeout (30 s by default). Status reads that time out are retried
     /// by the polling engine; starts are not.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.transport.timeout = Some(timeout);
         self
     }
 
     /// The connection timeout (10 s by default).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.transport.connect_timeout = Some(timeout);
         self
     }
 
     /// Appends `name` to the User-Agent: `idkollen-rs/<version> <name>`.
     pub fn application(mut self, name: impl Into<String>) -> Self {
-        self.application = Some(name.into());
+        self.transport.application = Some(name.into());
         self
     }
 
@@ -346,7 +341,7 @@ impl ClientBuilder {
     /// has no per-request hook: the Basic credentials have to be default headers of the
     /// HTTP client, and a finished client cannot take new ones.
     pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
-        self.http = Some(builder);
+        self.transport.http = Some(builder);
         self
     }
 
@@ -371,16 +366,7 @@ impl ClientBuilder {
             })?,
             None => self.environment.base_url(),
         };
-        if !matches!(base_url.scheme(), "http" | "https") || base_url.cannot_be_a_base() {
-            return Err(Error::Config {
-                message: "base URL: must be an http or https URL".into(),
-            });
-        }
-        if !base_url.username().is_empty() || base_url.password().is_some() {
-            return Err(Error::Config {
-                message: "base URL: must not carry credentials; use `credentials`".into(),
-            });
-        }
+        check_base_url(&base_url, "use `credentials`")?;
         let account_id = self
             .account_id
             .filter(|a| !a.is_empty())
@@ -396,25 +382,7 @@ impl ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, basic_auth(&account_id, &secret_key)?);
 
-        let user_agent = match self.application.as_deref().map(str::trim) {
-            Some(app) if !app.is_empty() => format!("{USER_AGENT} {app}"),
-            _ => USER_AGENT.to_owned(),
-        };
-
-        let mut http = self
-            .http
-            .unwrap_or_default()
-            .default_headers(headers)
-            .user_agent(user_agent);
-        if let Some(t) = self.timeout {
-            http = http.timeout(t);
-        }
-        if let Some(t) = self.connect_timeout {
-            http = http.connect_timeout(t);
-        }
-        let http = http.build().map_err(|e| Error::Config {
-            message: format!("HTTP client: {e}"),
-        })?;
+        let http = self.transport.build(headers)?;
 
         // The generated client appends `/v3/...` to the base verbatim.
         let base = base_url.as_str().trim_end_matches('/').to_owned();

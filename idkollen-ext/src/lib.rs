@@ -20,6 +20,7 @@ mod presentation;
 mod providers;
 pub mod qr;
 mod session;
+mod transport;
 mod validate;
 
 pub use client::{Client, ClientBuilder, Environment, USER_AGENT};

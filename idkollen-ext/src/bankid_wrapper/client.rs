@@ -11,10 +11,10 @@ use serde::Serialize;
 use tracing::Instrument as _;
 use url::Url;
 
-use crate::client::USER_AGENT;
 use crate::error::{Error, ValidationError};
 use crate::identity::Personnummer;
 use crate::poll::{PollPolicy, Snapshot};
+use crate::transport::{Transport, check_base_url};
 
 use super::completion::Completion;
 use super::order::WrapperOrder;
@@ -76,10 +76,7 @@ impl WrapperClient {
         WrapperClientBuilder {
             base_url,
             api_key: api_key.into(),
-            timeout: Some(Duration::from_secs(30)),
-            connect_timeout: Some(Duration::from_secs(10)),
-            application: None,
-            http: None,
+            transport: Transport::default(),
             poll_policy: PollPolicy::default(),
         }
     }
@@ -229,10 +226,7 @@ impl WrapperClient {
 pub struct WrapperClientBuilder {
     base_url: Url,
     api_key: SecretString,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    application: Option<String>,
-    http: Option<reqwest::ClientBuilder>,
+    transport: Transport,
     poll_policy: PollPolicy,
 }
 
@@ -241,9 +235,9 @@ impl fmt::Debug for WrapperClientBuilder {
         f.debug_struct("WrapperClientBuilder")
             .field("base_url", &self.base_url.as_str())
             .field("api_key", &"[redacted]")
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("application", &self.application)
+            .field("timeout", &self.transport.timeout)
+            .field("connect_timeout", &self.transport.connect_timeout)
+            .field("application", &self.transport.application)
             .finish_non_exhaustive()
     }
 }
@@ -252,26 +246,26 @@ impl WrapperClientBuilder {
     /// The whole-request timeout (30 s by default). Collect requests that time out are
     /// retried by the polling engine; starts are not.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.transport.timeout = Some(timeout);
         self
     }
 
     /// The connection timeout (10 s by default).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.transport.connect_timeout = Some(timeout);
         self
     }
 
     /// Appends `name` to the User-Agent: `idkollen-rs/<version> <name>`.
     pub fn application(mut self, name: impl Into<String>) -> Self {
-        self.application = Some(name.into());
+        self.transport.application = Some(name.into());
         self
     }
 
     /// Starts from your own `reqwest::ClientBuilder` (proxies, root certificates...). The
     /// api key, the User-Agent and the timeouts set here are added to it.
     pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
-        self.http = Some(builder);
+        self.transport.http = Some(builder);
         self
     }
 
@@ -284,16 +278,7 @@ impl WrapperClientBuilder {
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<WrapperClient, Error> {
         let mut base_url = self.base_url;
-        if !matches!(base_url.scheme(), "http" | "https") || base_url.cannot_be_a_base() {
-            return Err(Error::Config {
-                message: "base URL: must be an http or https URL".into(),
-            });
-        }
-        if !base_url.username().is_empty() || base_url.password().is_some() {
-            return Err(Error::Config {
-                message: "base URL: must not carry credentials; the api key authenticates".into(),
-            });
-        }
+        check_base_url(&base_url, "the api key authenticates")?;
         // `Url::join` replaces the last segment of a path without a trailing slash, which
         // would turn `https://host/bankid` + `auth` into `https://host/auth`.
         if !base_url.path().ends_with('/') {
@@ -324,24 +309,7 @@ impl WrapperClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(API_KEY, key);
 
-        let user_agent = match self.application.as_deref().map(str::trim) {
-            Some(app) if !app.is_empty() => format!("{USER_AGENT} {app}"),
-            _ => USER_AGENT.to_owned(),
-        };
-        let mut http = self
-            .http
-            .unwrap_or_default()
-            .default_headers(headers)
-            .user_agent(user_agent);
-        if let Some(t) = self.timeout {
-            http = http.timeout(t);
-        }
-        if let Some(t) = self.connect_timeout {
-            http = http.connect_timeout(t);
-        }
-        let http = http.build().map_err(|e| Error::Config {
-            message: format!("HTTP client: {e}"),
-        })?;
+        let http = self.transport.build(headers)?;
 
         Ok(WrapperClient {
             inner: Arc::new(Inner {
