@@ -75,12 +75,24 @@ impl Personnummer {
         let year = match century {
             Some(c) => c * 100 + yy,
             None => {
-                let (ty, tm, td) = today;
-                let mut year = ty - ty % 100 + yy;
+                // In u32, so that no `today` overflows; a year outside 0..=9999 (from a `today`
+                // before year 100 or after 9999) has no 12-digit form and is rejected.
+                let (ty, tm, td) = (u32::from(today.0), today.1, today.2);
+                let mut year = ty - ty % 100 + u32::from(yy);
                 if (year, month, birth_day) > (ty, tm, td) {
-                    year = year.saturating_sub(100);
+                    year = year
+                        .checked_sub(100)
+                        .ok_or(IdentityError::Date { kind: KIND })?;
                 }
-                if plus { year.saturating_sub(100) } else { year }
+                if plus {
+                    year = year
+                        .checked_sub(100)
+                        .ok_or(IdentityError::Date { kind: KIND })?;
+                }
+                u16::try_from(year)
+                    .ok()
+                    .filter(|&y| y <= 9999)
+                    .ok_or(IdentityError::Date { kind: KIND })?
             }
         };
         if !date::is_real(year, month, birth_day) {
@@ -235,6 +247,32 @@ mod tests {
         ));
         assert!(Personnummer::parse_at("", TODAY).is_err());
         assert!(Personnummer::parse_at("ååååå", TODAY).is_err());
+    }
+
+    #[test]
+    fn any_reference_date_gives_a_four_digit_year_or_an_error() {
+        // Found by fuzzing (identity_parsers): a `today` after year 9999 gave a five-digit
+        // canonical form that did not parse back, and one near u16::MAX overflowed.
+        assert!(matches!(
+            Personnummer::parse_at("2611226123", (13873, 48, 50)),
+            Err(IdentityError::Date { .. })
+        ));
+        assert!(matches!(
+            Personnummer::parse_at("811228-9874", (u16::MAX, 12, 31)),
+            Err(IdentityError::Date { .. })
+        ));
+        // Before year 100 there is no earlier century to fall back to.
+        assert!(matches!(
+            Personnummer::parse_at("811228-9874", (50, 1, 1)),
+            Err(IdentityError::Date { .. })
+        ));
+        assert!(matches!(
+            Personnummer::parse_at("811228+9874", (181, 1, 1)),
+            Err(IdentityError::Date { .. })
+        ));
+        let p = Personnummer::parse_at("811228-9874", (9999, 12, 31)).unwrap();
+        assert_eq!(p.canonical(), "998112289874");
+        assert_eq!(p.to_string().parse::<Personnummer>(), Ok(p));
     }
 
     #[test]
