@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -129,6 +130,7 @@ impl SandboxBuilder {
             faults: Mutex::new(Faults::default()),
             requests: Mutex::new(Vec::new()),
             callbacks: Arc::new(Mutex::new(Vec::new())),
+            rate_limited: AtomicU64::new(0),
             http,
             shutdown: shutdown_rx.clone(),
         });
@@ -302,6 +304,12 @@ impl Sandbox {
     /// Forgets the requests received so far.
     pub fn clear_requests(&self) {
         lock(&self.shared.requests).clear();
+    }
+
+    /// How many API answers so far had status 429 (Too Many Requests), from the per-session
+    /// read limit, the `throttle` script or an injected fault alike.
+    pub fn rate_limited_count(&self) -> u64 {
+        self.shared.rate_limited.load(Ordering::Relaxed)
     }
 
     /// Every callback sent so far, with its attempts.

@@ -1,6 +1,7 @@
 //! The state one sandbox shares between its handlers, its tasks and its handle.
 
 use std::collections::HashMap;
+use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokio::sync::watch;
@@ -34,6 +35,9 @@ pub(crate) struct Shared {
     pub faults: Mutex<Faults>,
     pub requests: Mutex<Vec<RecordedRequest>>,
     pub callbacks: Arc<Mutex<Vec<CallbackDelivery>>>,
+    /// API answers sent with status 429, whatever their cause (the per-session read limit, the
+    /// `throttle` script, an injected fault): load tests count them without the request log.
+    pub rate_limited: AtomicU64,
     pub http: reqwest::Client,
     /// Turns true when the sandbox shuts down; session tasks end with it.
     pub shutdown: watch::Receiver<bool>,

@@ -149,3 +149,22 @@ async fn status_reads_are_limited_to_one_per_second() {
     tokio::time::sleep(Duration::from_millis(1)).await;
     assert_eq!(get(&sb, &path).await.0, 200);
 }
+
+#[tokio::test(start_paused = true)]
+async fn every_429_answer_is_counted() {
+    let sb = Sandbox::builder().start().await.expect("start");
+    assert_eq!(sb.rate_limited_count(), 0);
+    let (status, started) = post(&sb, SE_AUTH, &json!({ "refId": "sandbox:manual" })).await;
+    assert_eq!(status, 201);
+    let path = format!("{SE_AUTH}/{}", started["id"].as_str().expect("id"));
+    // The second read within a second is over the per-session limit.
+    assert_eq!(get(&sb, &path).await.0, 200);
+    assert_eq!(get(&sb, &path).await.0, 429);
+    assert_eq!(sb.rate_limited_count(), 1);
+    // An injected 429 counts too; answers that are not 429 do not.
+    sb.inject(Fault::too_many_requests());
+    assert_eq!(post(&sb, SE_AUTH, &json!({})).await.0, 429);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(get(&sb, &path).await.0, 200);
+    assert_eq!(sb.rate_limited_count(), 2);
+}

@@ -2,6 +2,7 @@
 //! injected faults, and a log line.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -94,6 +95,9 @@ pub(crate) async fn gate(
             )
         }
     };
+    if !is_control && response.status() == StatusCode::TOO_MANY_REQUESTS {
+        shared.rate_limited.fetch_add(1, Ordering::Relaxed);
+    }
     tracing::info!(%method, %path, status = response.status().as_u16(), "request");
     response
 }
