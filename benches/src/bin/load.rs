@@ -1,0 +1,53 @@
+//! The load run: N sessions waiting at once against an in-process sandbox, completed at random
+//! moments; prints one line of results (and JSON with `--json`).
+//!
+//! ```text
+//! cargo run --release -p idkollen-bench --bin load -- --sessions 1000 --mode default
+//! ```
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use idkollen_bench::load::{self, LoadConfig, Mode};
+
+/// Sessions waiting at once against an in-process IDkollen sandbox.
+#[derive(Debug, Parser)]
+struct Args {
+    /// How many sessions wait at once.
+    #[arg(long, default_value_t = 1000)]
+    sessions: usize,
+    /// Which client waits: idkollen-ext polling, the official client, or idkollen-ext with
+    /// callbacks.
+    #[arg(long, value_enum, default_value_t = Mode::Default)]
+    mode: Mode,
+    /// Completions fall uniformly over this many seconds, starting 1 s after the last start.
+    #[arg(long, default_value_t = 5.0)]
+    spread_secs: f64,
+    /// The seed of the completion schedule.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Also print the results as one JSON object.
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut config = LoadConfig::new(args.sessions, args.mode);
+    config.spread = Duration::from_secs_f64(args.spread_secs.max(0.0));
+    config.seed = args.seed;
+    match load::run(&config) {
+        Ok(report) => {
+            println!("{report}");
+            if args.json {
+                println!("{}", report.to_json());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("load run failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Benchmarks of idkollen-rs.
+//!
+//! The criterion benchmarks live in `benches/`; the load run is the `load` binary. This library
+//! holds what both need: a sandbox on a runtime of its own, status bodies as the sandbox sends
+//! them, the process's memory and CPU figures, and the load run itself.
+//!
+//! ```text
+//! cargo bench -p idkollen-bench
+//! cargo run --release -p idkollen-bench --bin load -- --sessions 1000 --mode default
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod bodies;
+pub mod load;
+pub mod proc_stats;
+pub mod rng;
+pub mod server;
+pub mod stats;
