@@ -139,7 +139,13 @@ impl<S: StatusSource> Engine<S> {
         let slot = self.gate.reserve(self.policy.interval);
         tokio::time::sleep_until(slot).await;
         self.polls += 1;
-        match self.source.read().await {
+        let result = self.source.read().await;
+        // The service measures the second between reads from each read's *arrival*. A read
+        // that left late in its slot (a busy runtime, a slow connection) arrives less than a
+        // second before the next slot's read would: count the next slot from the moment this
+        // answer came back, which is after the service saw this read.
+        self.gate.delay_next(Instant::now() + self.policy.interval);
+        match result {
             Err(err) if err.is_rate_limited() => {
                 // Even a caller that does not retry (`poll_once`) must not come back sooner
                 // than the server asked.
