@@ -15,3 +15,37 @@ mod wire;
 pub use client::{WrapperClient, WrapperClientBuilder};
 pub use completion::{Cert, Completion, Device, User};
 pub use order::WrapperOrder;
+
+/// The wrapper's private answer decoders, reachable by the fuzz targets in `fuzz/` only:
+/// cargo-fuzz builds every crate with `--cfg fuzzing`, and no other build sees this module.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing {
+    use super::wire::{Collected, Started, decode};
+    use crate::poll::Snapshot;
+
+    /// Decodes a `/auth` or `/sign` answer; whether it decoded.
+    pub fn decode_started(body: &[u8]) -> bool {
+        decode::<Started>(body).is_ok()
+    }
+
+    /// Decodes a `/collect` answer and reads it as the engine does; the completion data of a
+    /// completed order, if the answer was one.
+    pub fn decode_collected(body: &[u8]) -> Option<super::Completion> {
+        match decode::<Collected>(body).ok()?.into_snapshot().ok()? {
+            Snapshot::Completed(completion) => Some(completion),
+            Snapshot::Pending { hint } => {
+                let _ = hint.map(|h| h.as_str().to_owned());
+                None
+            }
+            Snapshot::Failed(code) => {
+                let _ = code.as_str();
+                None
+            }
+            Snapshot::Other(status) => {
+                let _ = status.as_str();
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! What the fuzz targets share: the properties every decoder and parser must keep.
+//!
+//! Each target in `fuzz_targets/` is one decoder or one parser, so each gets its own corpus and
+//! its own share of the run time.
+
+use std::fmt::{Debug, Display};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// Decodes `data` as `T`; if that works, encodes the value and checks that it decodes back to
+/// an equal value.
+pub fn json_round_trip<T: DeserializeOwned + Serialize + PartialEq + Debug>(
+    data: &[u8],
+) -> Option<T> {
+    let value: T = serde_json::from_slice(data).ok()?;
+    let encoded = serde_json::to_vec(&value).expect("a decoded value encodes");
+    let again: T = serde_json::from_slice(&encoded).unwrap_or_else(|e| {
+        panic!(
+            "{} re-encoded as {} does not decode: {e}",
+            std::any::type_name::<T>(),
+            String::from_utf8_lossy(&encoded)
+        )
+    });
+    assert_eq!(value, again, "{}", String::from_utf8_lossy(&encoded));
+    Some(value)
+}
+
+/// The variant a status union decoded into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    /// `…Pending`.
+    Pending,
+    /// `…Completed`.
+    Completed,
+    /// `SessionFailed`.
+    Failed,
+    /// `OtherStatus`: a status the spec does not list.
+    Other,
+}
+
+/// Decodes `data` as the status union `T` (with [`json_round_trip`]) and checks that the
+/// variant `variant_of` reports agrees with the body's own `status` member: `PENDING`,
+/// `COMPLETED` and `FAILED` land in their variants, any other status in `OtherStatus`.
+pub fn status_union<T: DeserializeOwned + Serialize + PartialEq + Debug>(
+    data: &[u8],
+    variant_of: impl Fn(&T) -> Variant,
+) {
+    let Some(value) = json_round_trip::<T>(data) else {
+        return;
+    };
+    let variant = variant_of(&value);
+    let body: serde_json::Value =
+        serde_json::from_slice(data).expect("a body that decoded as a union is JSON");
+    let status = body["status"]
+        .as_str()
+        .expect("every variant has a string status");
+    let expected = match status {
+        "PENDING" => Variant::Pending,
+        "COMPLETED" => Variant::Completed,
+        "FAILED" => Variant::Failed,
+        _ => Variant::Other,
+    };
+    assert_eq!(variant, expected, "status {status:?} decoded as {value:?}");
+}
+
+/// If `parse` accepts `s`, it accepts the value's `to_string()` too, giving an equal value.
+pub fn parse_round_trip<T: Display + Debug + PartialEq, E: Debug>(
+    s: &str,
+    parse: impl Fn(&str) -> Result<T, E>,
+) {
+    if let Ok(value) = parse(s) {
+        let canonical = value.to_string();
+        match parse(&canonical) {
+            Ok(again) => assert_eq!(value, again, "{s:?} printed as {canonical:?}"),
+            Err(e) => panic!("{s:?} parsed, but its form {canonical:?} does not: {e:?}"),
+        }
+    }
+}
+
+/// [`parse_round_trip`] on `data` if it is UTF-8.
+pub fn utf8_parse_round_trip<T: Display + Debug + PartialEq, E: Debug>(
+    data: &[u8],
+    parse: impl Fn(&str) -> Result<T, E>,
+) {
+    if let Ok(s) = std::str::from_utf8(data) {
+        parse_round_trip(s, parse);
+    }
+}
