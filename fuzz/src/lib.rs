@@ -96,3 +96,24 @@ pub fn utf8_parse_round_trip<T: Display + Debug + PartialEq, E: Debug>(
         parse_round_trip(s, parse);
     }
 }
+
+/// The fuzz target of one status union of `idkollen_api::types`: [`status_union`] on every
+/// input, with the union's pending and completed variants named.
+///
+/// ```ignore
+/// status_union_target!(BankIdSeStatus { BankIdSePending, BankIdSeCompleted });
+/// ```
+#[macro_export]
+macro_rules! status_union_target {
+    ($union:ident { $pending:ident, $completed:ident }) => {
+        libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+            use idkollen_api::types::$union as Union;
+            $crate::status_union::<Union>(data, |value| match value {
+                Union::$pending(_) => $crate::Variant::Pending,
+                Union::$completed(_) => $crate::Variant::Completed,
+                Union::SessionFailed(_) => $crate::Variant::Failed,
+                Union::OtherStatus(_) => $crate::Variant::Other,
+            });
+        });
+    };
+}
