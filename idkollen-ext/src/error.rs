@@ -31,10 +31,12 @@ pub enum Error {
     #[error(transparent)]
     Validation(#[from] ValidationError),
 
-    /// IDkollen answered with a non-success HTTP status.
-    #[error("{operation}: IDkollen answered {status}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    /// The service (IDkollen, or the BankID wrapper API for its `bankid_wrapper_*`
+    /// operations) answered with a non-success HTTP status.
+    #[error("{operation}: {} answered {status}{}", service(operation), message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
     Api {
-        /// The operation id from the API description, e.g. `bankid_se_start_auth`.
+        /// The operation id from the API description, e.g. `bankid_se_start_auth`, or
+        /// `bankid_wrapper_auth`, `_sign`, `_collect` or `_cancel` for the BankID wrapper API.
         operation: &'static str,
         /// The HTTP status.
         status: StatusCode,
@@ -45,7 +47,7 @@ pub enum Error {
     },
 
     /// The request never got an answer: connection refused or dropped, timeout, TLS.
-    #[error("{operation}: could not reach IDkollen")]
+    #[error("{operation}: could not reach {}", service(operation))]
     Transport {
         /// The operation id.
         operation: &'static str,
@@ -229,6 +231,16 @@ impl Error {
 
 /// Reads `Retry-After` in its delay-seconds form; an HTTP date is ignored (and the caller
 /// falls back to its own backoff).
+/// The service an operation talks to, as error messages name it: the BankID wrapper client's
+/// operations are `bankid_wrapper_*`, every other operation is IDkollen's.
+fn service(operation: &str) -> &'static str {
+    if operation.starts_with("bankid_wrapper_") {
+        "the BankID wrapper API"
+    } else {
+        "IDkollen"
+    }
+}
+
 fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     value.parse::<u64>().ok().map(Duration::from_secs)
@@ -322,6 +334,13 @@ mod tests {
             retry_after: None,
         };
         insta::assert_snapshot!(bare, @"mitid_get_auth_status: IDkollen answered 502 Bad Gateway");
+        let wrapper = Error::Api {
+            operation: "bankid_wrapper_collect",
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            message: None,
+            retry_after: None,
+        };
+        insta::assert_snapshot!(wrapper, @"bankid_wrapper_collect: the BankID wrapper API answered 503 Service Unavailable");
         let expired = Error::Expired { id: "s1".into() };
         insta::assert_snapshot!(expired, @"session s1 has expired or does not exist");
         let deadline = Error::DeadlineExceeded {
