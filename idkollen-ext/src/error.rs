@@ -17,7 +17,8 @@ use crate::codes::FailureCode;
 /// # fn show(err: idkollen_ext::Error) {
 /// use idkollen_ext::{Error, FailureCode};
 /// match err {
-///     Error::Failed { code: FailureCode::Cancelled, .. } => println!("cancelled"),
+///     Error::Cancelled { .. } => println!("cancelled"),
+///     Error::Failed { code: FailureCode::SessionTimeout, .. } => println!("too slow, start again"),
 ///     Error::Failed { code, .. } => println!("failed: {}", code.as_str()),
 ///     Error::Expired { .. } => println!("expired, start again"),
 ///     other => println!("{other}"),
@@ -83,7 +84,11 @@ pub enum Error {
         id: String,
     },
 
-    /// The session was cancelled through this client.
+    /// The session ended cancelled: the user cancelled in the app, or the relying party
+    /// cancelled it (through [`Session::cancel`](crate::Session::cancel) or otherwise). The
+    /// service's `CANCELLED` failure code (and the BankID wrapper's `userCancel` and
+    /// `cancelled` hints) always ends here, never in [`Error::Failed`];
+    /// [`Error::code`] gives [`FailureCode::Cancelled`] for it.
     #[error("session {id} was cancelled")]
     Cancelled {
         /// The session id.
