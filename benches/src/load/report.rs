@@ -47,6 +47,9 @@ pub struct LoadReport {
     pub rss_after_kib: u64,
     /// Peak resident memory of the process, KiB.
     pub peak_rss_kib: u64,
+    /// The most sockets the process had open at once (both ends of each loopback connection,
+    /// the clients' and the sandbox's), counted every 20 ms.
+    pub peak_sockets: usize,
 }
 
 impl LoadReport {
@@ -84,6 +87,7 @@ impl LoadReport {
                 "after": self.rss_after_kib,
                 "peak": self.peak_rss_kib,
             },
+            "peakSockets": self.peak_sockets,
         })
     }
 }
@@ -114,7 +118,7 @@ impl fmt::Display for LoadReport {
             f,
             " requests={} status_reads={} wall_s={:.2} req_per_s={:.0} http_429={} callbacks={} \
              start_phase_s={:.2} cpu_s total={:.2} client={:.2} sandbox={:.2} \
-             rss_mib before={:.1} after={:.1} peak={:.1}",
+             rss_mib before={:.1} after={:.1} peak={:.1} peak_sockets={}",
             self.requests,
             self.status_reads,
             self.wall.as_secs_f64(),
@@ -128,6 +132,7 @@ impl fmt::Display for LoadReport {
             mib(self.rss_before_kib),
             mib(self.rss_after_kib),
             mib(self.peak_rss_kib),
+            self.peak_sockets,
         )?;
         if let Some(loss) = &self.first_loss {
             write!(f, " first_loss={loss:?}")?;
