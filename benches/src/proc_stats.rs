@@ -1,10 +1,7 @@
-//! The process's memory, CPU time and open sockets, read from `/proc` (Linux only).
+//! The process's memory and CPU time, read from `/proc` (Linux only).
 
 use std::collections::BTreeMap;
 use std::io;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// Clock ticks per second of the times in `/proc/*/stat`: the kernel's USER_HZ, which is 100 on
@@ -100,62 +97,6 @@ pub fn cpu_times() -> io::Result<CpuTimes> {
     })
 }
 
-/// How many sockets this process has open: the entries of `/proc/self/fd` that link to
-/// `socket:[…]`. A loopback connection between a client and a server in the same process
-/// counts twice, once for each end.
-pub fn open_sockets() -> io::Result<usize> {
-    let mut sockets = 0;
-    for entry in std::fs::read_dir("/proc/self/fd")? {
-        // A descriptor closed between the listing and the read is simply not counted.
-        if let Ok(target) = std::fs::read_link(entry?.path())
-            && target
-                .as_os_str()
-                .as_encoded_bytes()
-                .starts_with(b"socket:")
-        {
-            sockets += 1;
-        }
-    }
-    Ok(sockets)
-}
-
-/// A thread that counts this process's open sockets every [`SocketSampler::EVERY`] and keeps
-/// the largest count, because connections come and go within a run and only the peak tells
-/// what the run held at once.
-#[derive(Debug)]
-pub struct SocketSampler {
-    stop: Arc<AtomicBool>,
-    thread: JoinHandle<usize>,
-}
-
-impl SocketSampler {
-    /// How often the sockets are counted.
-    pub const EVERY: Duration = Duration::from_millis(20);
-
-    /// Starts counting.
-    pub fn start() -> io::Result<Self> {
-        let stop = Arc::new(AtomicBool::new(false));
-        let flag = stop.clone();
-        let thread = std::thread::Builder::new()
-            .name("sockets".into())
-            .spawn(move || {
-                let mut peak = 0;
-                while !flag.load(Ordering::Relaxed) {
-                    peak = peak.max(open_sockets().unwrap_or(0));
-                    std::thread::sleep(Self::EVERY);
-                }
-                peak.max(open_sockets().unwrap_or(0))
-            })?;
-        Ok(Self { stop, thread })
-    }
-
-    /// Stops counting; the largest count seen.
-    pub fn peak(self) -> usize {
-        self.stop.store(true, Ordering::Relaxed);
-        self.thread.join().unwrap_or(0)
-    }
-}
-
 /// `utime + stime` of a `stat` line. The command name in parentheses may hold spaces, so the
 /// fields are counted from the last `)`: state is field 3, utime 14, stime 15.
 fn stat_cpu_time(stat: &str) -> io::Result<Duration> {
@@ -188,19 +129,5 @@ mod tests {
         assert!(m.rss_kib > 0 && m.peak_rss_kib >= m.rss_kib);
         let cpu = cpu_times().unwrap();
         assert!(!cpu.by_thread_name.is_empty());
-    }
-
-    #[test]
-    fn sockets_are_counted_while_open() {
-        let sampler = SocketSampler::start().unwrap();
-        let before = open_sockets().unwrap();
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-        let (server, _) = listener.accept().unwrap();
-        // Other tests of this binary may open sockets meanwhile, never close these three.
-        assert!(open_sockets().unwrap() >= before + 3);
-        std::thread::sleep(SocketSampler::EVERY * 3);
-        drop((client, server, listener));
-        assert!(sampler.peak() >= before + 3);
     }
 }

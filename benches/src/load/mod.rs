@@ -97,10 +97,8 @@ pub fn run(config: &LoadConfig) -> Result<LoadReport, RunError> {
     let sb = server.sandbox().clone();
     let memory_before = proc_stats::memory()?;
     let cpu_before = proc_stats::cpu_times()?;
-    let sockets = proc_stats::SocketSampler::start()?;
     let began = Instant::now();
     let waited = runtime.block_on(wait_all(config, &sb, &server))?;
-    let peak_sockets = sockets.peak();
     let cpu = proc_stats::cpu_times()?.since(&cpu_before);
     let memory_after = proc_stats::memory()?;
 
@@ -131,7 +129,7 @@ pub fn run(config: &LoadConfig) -> Result<LoadReport, RunError> {
         rss_before_kib: memory_before.rss_kib,
         rss_after_kib: memory_after.rss_kib,
         peak_rss_kib: memory_after.peak_rss_kib,
-        peak_sockets,
+        connections: sb.connections(),
     };
     drop(runtime);
     drop(server);
