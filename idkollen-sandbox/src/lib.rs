@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod callbacks;
+mod connections;
 mod control;
 mod documents;
 mod error;
@@ -47,6 +48,7 @@ mod timings;
 pub mod validate;
 
 pub use callbacks::{CallbackDelivery, SIGNATURE_HEADER, sign as sign_callback};
+pub use connections::ConnectionStats;
 pub use documents::DEFAULT_MAX_DOCUMENT_SIZE;
 pub use error::SandboxError;
 pub use faults::{Fault, FaultKind};

@@ -18,6 +18,7 @@ use tokio::task::JoinHandle;
 use tower::ServiceExt as _;
 
 use crate::callbacks::CallbackDelivery;
+use crate::connections::{ConnectionStats, Connections};
 use crate::control;
 use crate::documents::DEFAULT_MAX_DOCUMENT_SIZE;
 use crate::error::SandboxError;
@@ -131,11 +132,17 @@ impl SandboxBuilder {
             requests: Mutex::new(Vec::new()),
             callbacks: Arc::new(Mutex::new(Vec::new())),
             rate_limited: AtomicU64::new(0),
+            connections: Arc::default(),
             http,
             shutdown: shutdown_rx.clone(),
         });
         let router = routes::router(shared.clone());
-        let server = tokio::spawn(serve(listener, router, shutdown_rx));
+        let server = tokio::spawn(serve(
+            listener,
+            router,
+            shared.connections.clone(),
+            shutdown_rx,
+        ));
         tracing::info!(%base_url, "IDkollen sandbox listening");
         Ok(Sandbox {
             shared,
@@ -159,7 +166,12 @@ impl std::fmt::Display for ConnectionDropped {
 impl std::error::Error for ConnectionDropped {}
 
 /// Accepts connections until shutdown, then lets open requests finish (for a bounded time).
-async fn serve(listener: TcpListener, router: axum::Router, mut shutdown: watch::Receiver<bool>) {
+async fn serve(
+    listener: TcpListener,
+    router: axum::Router,
+    connections: Arc<Connections>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let graceful = GracefulShutdown::new();
     loop {
         tokio::select! {
@@ -205,7 +217,9 @@ async fn serve(listener: TcpListener, router: axum::Router, mut shutdown: watch:
                 let connection = hyper::server::conn::http1::Builder::new()
                     .serve_connection(TokioIo::new(stream), service);
                 let connection = graceful.watch(connection);
+                let open = connections.opened();
                 tokio::spawn(async move {
+                    let _open = open;
                     if let Err(e) = connection.await {
                         tracing::debug!(error = %e, "connection ended with an error");
                     }
@@ -310,6 +324,18 @@ impl Sandbox {
     /// read limit, the `throttle` script or an injected fault alike.
     pub fn rate_limited_count(&self) -> u64 {
         self.shared.rate_limited.load(Ordering::Relaxed)
+    }
+
+    /// How many connections the sandbox has accepted, holds open now, and held open at
+    /// most at once.
+    pub fn connections(&self) -> ConnectionStats {
+        self.shared.connections.stats()
+    }
+
+    /// Starts [`ConnectionStats::peak`] over from the connections open now, so a test can
+    /// measure one phase of its run.
+    pub fn reset_peak_connections(&self) {
+        self.shared.connections.reset_peak();
     }
 
     /// Every callback sent so far, with its attempts.

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::watch;
 
 use crate::callbacks::CallbackDelivery;
+use crate::connections::Connections;
 use crate::documents::Document;
 use crate::faults::Faults;
 use crate::requests::RecordedRequest;
@@ -38,6 +39,8 @@ pub(crate) struct Shared {
     /// API answers sent with status 429, whatever their cause (the per-session read limit, the
     /// `throttle` script, an injected fault): load tests count them without the request log.
     pub rate_limited: AtomicU64,
+    /// Connections accepted, open and at their peak.
+    pub connections: Arc<Connections>,
     pub http: reqwest::Client,
     /// Turns true when the sandbox shuts down; session tasks end with it.
     pub shutdown: watch::Receiver<bool>,

@@ -105,3 +105,39 @@ fn the_handle_can_be_shared_across_tasks() {
     assert_send_sync::<idkollen_sandbox::Fault>();
     assert_send_sync::<idkollen_sandbox::SandboxError>();
 }
+
+#[tokio::test]
+async fn connections_are_counted_while_open() {
+    let sb = Sandbox::builder().start().await.expect("start");
+    assert_eq!(sb.connections(), Default::default());
+    // Three clients, each with its own connection, the requests in flight at once.
+    let clients: Vec<reqwest::Client> = (0..3).map(|_| common::http(&sb)).collect();
+    let reads = clients.iter().map(|http| {
+        http.get(format!(
+            "{}/v3/bankid-se/auth/no-such-session",
+            sb.base_url()
+        ))
+        .send()
+    });
+    for answer in futures::future::join_all(reads).await {
+        assert_eq!(answer.expect("an answer").status().as_u16(), 404);
+    }
+    let stats = sb.connections();
+    assert_eq!((stats.accepted, stats.open, stats.peak), (3, 3, 3));
+
+    // A connection that ends is no longer open; the peak stays until it is reset.
+    drop(clients);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while sb.connections().open > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{:?}",
+            sb.connections()
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(sb.connections().peak, 3);
+    sb.reset_peak_connections();
+    assert_eq!(sb.connections().peak, 0);
+    assert_eq!(sb.connections().accepted, 3);
+}

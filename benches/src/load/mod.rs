@@ -129,6 +129,7 @@ pub fn run(config: &LoadConfig) -> Result<LoadReport, RunError> {
         rss_before_kib: memory_before.rss_kib,
         rss_after_kib: memory_after.rss_kib,
         peak_rss_kib: memory_after.peak_rss_kib,
+        connections: sb.connections(),
     };
     drop(runtime);
     drop(server);

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use idkollen_sandbox::ConnectionStats;
+
 use super::Mode;
 use crate::stats::Percentiles;
 
@@ -47,6 +49,8 @@ pub struct LoadReport {
     pub rss_after_kib: u64,
     /// Peak resident memory of the process, KiB.
     pub peak_rss_kib: u64,
+    /// The connections the sandbox accepted during the run, and the most it held open at once.
+    pub connections: ConnectionStats,
 }
 
 impl LoadReport {
@@ -84,6 +88,10 @@ impl LoadReport {
                 "after": self.rss_after_kib,
                 "peak": self.peak_rss_kib,
             },
+            "connections": {
+                "accepted": self.connections.accepted,
+                "peak": self.connections.peak,
+            },
         })
     }
 }
@@ -114,7 +122,7 @@ impl fmt::Display for LoadReport {
             f,
             " requests={} status_reads={} wall_s={:.2} req_per_s={:.0} http_429={} callbacks={} \
              start_phase_s={:.2} cpu_s total={:.2} client={:.2} sandbox={:.2} \
-             rss_mib before={:.1} after={:.1} peak={:.1}",
+             rss_mib before={:.1} after={:.1} peak={:.1} connections accepted={} peak={}",
             self.requests,
             self.status_reads,
             self.wall.as_secs_f64(),
@@ -128,6 +136,8 @@ impl fmt::Display for LoadReport {
             mib(self.rss_before_kib),
             mib(self.rss_after_kib),
             mib(self.peak_rss_kib),
+            self.connections.accepted,
+            self.connections.peak,
         )?;
         if let Some(loss) = &self.first_loss {
             write!(f, " first_loss={loss:?}")?;
