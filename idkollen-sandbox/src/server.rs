@@ -10,7 +10,8 @@ use std::time::Duration;
 use axum::response::IntoResponse as _;
 use futures::FutureExt as _;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -214,8 +215,11 @@ async fn serve(
                         Ok::<_, ConnectionDropped>(response)
                     }
                 });
-                let connection = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service);
+                // HTTP/1.1, and HTTP/2 for clients that start with its preface (prior
+                // knowledge: there is no TLS here to negotiate it).
+                let connection = auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(stream), service)
+                    .into_owned();
                 let connection = graceful.watch(connection);
                 let open = connections.opened();
                 tokio::spawn(async move {

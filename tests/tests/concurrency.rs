@@ -42,3 +42,44 @@ async fn a_thousand_concurrent_sessions_complete_without_a_failed_request() {
     );
     sb.shutdown().await;
 }
+
+/// Over HTTP/2 (here by prior knowledge, as loopback has no TLS to negotiate it; against the
+/// service ALPN does it) every start and every status read of a thousand sessions waiting at once
+/// shares one connection, where HTTP/1.1 needs a connection per request in flight.
+#[tokio::test(start_paused = true)]
+async fn over_http2_a_thousand_sessions_share_one_connection() {
+    let (sb, _) = sandbox::start().await;
+    let client = idkollen_ext::Client::builder()
+        .base_url(sb.base_url())
+        .credentials(sb.account_id(), sb.secret_key().to_owned())
+        .http_client(reqwest::Client::builder().http2_prior_knowledge())
+        .build()
+        .expect("a client");
+    let sessions = join_all((0..1000).map(|i| {
+        let client = client.clone();
+        tokio::spawn(async move {
+            let session = client
+                .bankid_se()
+                .auth()
+                .ref_id(format!("h2-{i}"))
+                .send()
+                .await?;
+            session.wait().await
+        })
+    }))
+    .await;
+    for (i, result) in sessions.into_iter().enumerate() {
+        let identity = result
+            .unwrap()
+            .unwrap_or_else(|e| panic!("session {i} failed: {e}"));
+        assert_eq!(identity.ref_id.as_deref(), Some(format!("h2-{i}").as_str()));
+    }
+    assert_eq!(sb.requests().len(), 2000, "a start and a read per session");
+    let connections = sb.connections();
+    assert_eq!(
+        (connections.accepted, connections.peak),
+        (1, 1),
+        "{connections:?}"
+    );
+    sb.shutdown().await;
+}

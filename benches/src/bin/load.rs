@@ -27,6 +27,10 @@ struct Args {
     /// The seed of the completion schedule.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// idkollen-ext speaks HTTP/2 to the sandbox (by prior knowledge, as there is no TLS to
+    /// negotiate it) instead of HTTP/1.1. Not for `--mode official`.
+    #[arg(long)]
+    http2: bool,
     /// Also print the results as one JSON object.
     #[arg(long)]
     json: bool,
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
     let mut config = LoadConfig::new(args.sessions, args.mode);
     config.spread = Duration::from_secs_f64(args.spread_secs.max(0.0));
     config.seed = args.seed;
+    config.http2 = args.http2;
     match load::run(&config) {
         Ok(report) => {
             println!("{report}");

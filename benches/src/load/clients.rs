@@ -33,14 +33,26 @@ pub(crate) enum Fleet {
 }
 
 impl Fleet {
-    /// The client of `mode` for `sb`. In callbacks mode this also serves the client's callback
+    /// The client of `mode` for `sb`, speaking HTTP/2 by prior knowledge if `http2` (the
+    /// idkollen-ext modes only). In callbacks mode this also serves the client's callback
     /// endpoint on loopback, on the current runtime.
-    pub(crate) async fn new(mode: Mode, sb: &Sandbox) -> Result<Self, RunError> {
+    pub(crate) async fn new(mode: Mode, sb: &Sandbox, http2: bool) -> Result<Self, RunError> {
+        if http2 && mode == Mode::Official {
+            return Err(
+                "--http2 is for the idkollen-ext modes; the official client has no such setting"
+                    .into(),
+            );
+        }
         let ext = || {
+            let mut http = reqwest::Client::builder();
+            if http2 {
+                http = http.http2_prior_knowledge();
+            }
             Client::builder()
                 .base_url(sb.base_url())
                 .credentials(sb.account_id(), sb.secret_key().to_owned())
                 .callback_secret(sb.callback_secret().to_owned())
+                .http_client(http)
                 .build()
         };
         Ok(match mode {

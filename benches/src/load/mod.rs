@@ -68,6 +68,8 @@ pub struct LoadConfig {
     pub workers: usize,
     /// The seed of the completion schedule.
     pub seed: u64,
+    /// idkollen-ext speaks HTTP/2 (by prior knowledge) instead of HTTP/1.1.
+    pub http2: bool,
 }
 
 impl LoadConfig {
@@ -82,6 +84,7 @@ impl LoadConfig {
             start_concurrency: 64,
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             seed: 1,
+            http2: false,
         }
     }
 }
@@ -112,6 +115,7 @@ pub fn run(config: &LoadConfig) -> Result<LoadReport, RunError> {
     let wall = waited.last_return.saturating_duration_since(began);
     let report = LoadReport {
         mode: config.mode,
+        http2: config.http2,
         sessions: config.sessions,
         completed: latencies.len(),
         lost: lost.len(),
@@ -159,7 +163,7 @@ async fn wait_all(
     sb: &Arc<Sandbox>,
     server: &SandboxServer,
 ) -> Result<Waited, RunError> {
-    let fleet = Fleet::new(config.mode, sb).await?;
+    let fleet = Fleet::new(config.mode, sb, config.http2).await?;
     let mut ids = Vec::with_capacity(config.sessions);
     let mut waiters = Vec::with_capacity(config.sessions);
     let mut starts = futures::stream::iter(0..config.sessions)

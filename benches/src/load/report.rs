@@ -15,6 +15,8 @@ use crate::stats::Percentiles;
 pub struct LoadReport {
     /// Which client waited.
     pub mode: Mode,
+    /// Whether idkollen-ext spoke HTTP/2 instead of HTTP/1.1.
+    pub http2: bool,
     /// Sessions started.
     pub sessions: usize,
     /// Sessions whose wait returned the completed identity.
@@ -64,6 +66,7 @@ impl LoadReport {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
         json!({
             "mode": self.mode.as_str(),
+            "http": if self.http2 { "2" } else { "1.1" },
             "sessions": self.sessions,
             "completed": self.completed,
             "lost": self.lost,
@@ -102,8 +105,9 @@ impl fmt::Display for LoadReport {
         let mib = |kib: u64| kib as f64 / 1024.0;
         write!(
             f,
-            "mode={} sessions={} completed={} lost={}",
+            "mode={} http={} sessions={} completed={} lost={}",
             self.mode.as_str(),
+            if self.http2 { "2" } else { "1.1" },
             self.sessions,
             self.completed,
             self.lost
