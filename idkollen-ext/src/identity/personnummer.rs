@@ -251,7 +251,7 @@ mod tests {
 
     #[test]
     fn any_reference_date_gives_a_four_digit_year_or_an_error() {
-        // Found by fuzzing (fuzz/, target `personnummer`): a `today` after year 9999 gave a five-digit
+        // Found by the fuzz target `personnummer`: a `today` after year 9999 gave a five-digit
         // canonical form that did not parse back, and one near u16::MAX overflowed.
         assert!(matches!(
             Personnummer::parse_at("2611226123", (13873, 48, 50)),
