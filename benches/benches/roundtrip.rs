@@ -37,6 +37,9 @@ const GATE: Duration = Duration::from_millis(1005);
 
 /// The order in which sessions are read and when each may be read again.
 struct Rotation {
+    /// An untimed pause before every read (`ROUNDTRIP_PAUSE_MS`, default none): with it,
+    /// each read finds both sides idle instead of following the previous answer at once.
+    pause: Option<Duration>,
     next: usize,
     ready: Vec<Instant>,
     reads: u64,
@@ -47,7 +50,12 @@ impl Rotation {
     /// A rotation over `sessions` sessions that were started just now: each is first due
     /// [`GATE`] from now, as idkollen-ext counts the start as the first contact.
     fn new(sessions: usize) -> Self {
+        let pause = std::env::var("ROUNDTRIP_PAUSE_MS")
+            .ok()
+            .map(|ms| Duration::from_millis(ms.parse().expect("ROUNDTRIP_PAUSE_MS: milliseconds")))
+            .filter(|pause| !pause.is_zero());
         Self {
+            pause,
             next: 0,
             ready: vec![Instant::now() + GATE; sessions],
             reads: 0,
@@ -69,6 +77,9 @@ impl Rotation {
             if self.ready[i] > Instant::now() {
                 self.waits += 1;
                 tokio::time::sleep_until(self.ready[i]).await;
+            }
+            if let Some(pause) = self.pause {
+                tokio::time::sleep(pause).await;
             }
             self.reads += 1;
             let began = Instant::now();
