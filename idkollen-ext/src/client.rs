@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use idkollen_api::ResponseValue;
-use idkollen_api::types::ErrorResponse;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument as _;
@@ -170,7 +169,23 @@ impl Client {
     /// operation id, the HTTP status and the duration, and converts its error.
     pub(crate) async fn call<T, F>(&self, operation: &'static str, fut: F) -> Result<T, Error>
     where
-        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<ErrorResponse>>>,
+        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error>>,
+    {
+        self.call_tolerant(operation, fut, |t| t, |_| None).await
+    }
+
+    /// [`call`](Self::call) for an answer the tolerant reader can read when the generated
+    /// type cannot: a decoded answer goes through `decoded`, a success body that does not
+    /// decode is handed to `recover`, and only when that fails too is it an [`Error::Decode`].
+    pub(crate) async fn call_tolerant<T, U, F>(
+        &self,
+        operation: &'static str,
+        fut: F,
+        decoded: impl FnOnce(T) -> U,
+        recover: impl FnOnce(&[u8]) -> Option<U>,
+    ) -> Result<U, Error>
+    where
+        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error>>,
     {
         let span = tracing::debug_span!(
             "idkollen.request",
@@ -187,7 +202,21 @@ impl Client {
                 Ok(value) => {
                     span.record("status", value.status().as_u16());
                     tracing::debug!("ok");
-                    Ok(value.into_inner())
+                    Ok(decoded(value.into_inner()))
+                }
+                Err(progenitor_client::Error::InvalidResponsePayload(body, source)) => {
+                    match recover(&body) {
+                        Some(value) => {
+                            // The body itself is not logged: it may hold personal data.
+                            tracing::warn!(error = %source, "an answer that does not fit the spec was read tolerantly");
+                            Ok(value)
+                        }
+                        None => {
+                            let err = Error::Decode { operation, source };
+                            tracing::debug!(error = %err, "failed");
+                            Err(err)
+                        }
+                    }
                 }
                 Err(err) => {
                     if let Some(status) = err.status() {

@@ -2,9 +2,8 @@
 
 use std::time::Duration;
 
-use idkollen_api::types::ErrorResponse;
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 
 use crate::codes::FailureCode;
 
@@ -41,13 +40,16 @@ pub enum Error {
         operation: &'static str,
         /// The HTTP status.
         status: StatusCode,
-        /// The `message` of the error body, when there was one.
+        /// The error body's message, when it had one: the `message` member of a JSON body
+        /// (or `error_description`, `detail`, `error`), or a short plain-text body. An empty
+        /// or HTML body (a proxy's error page) has none.
         message: Option<String>,
-        /// The delay the server asked for in `Retry-After`, if any.
+        /// The delay the server asked for in `Retry-After` (seconds or an HTTP date), if any.
         retry_after: Option<Duration>,
     },
 
-    /// The request never got an answer: connection refused or dropped, timeout, TLS.
+    /// The request never got an answer: connection refused or dropped, timeout, TLS, name
+    /// resolution. See [`Error::is_retryable`] for which of them may heal.
     #[error("{operation}: could not reach {}", service(operation))]
     Transport {
         /// The operation id.
@@ -161,7 +163,10 @@ impl Error {
     }
 
     /// Whether sending the same request again may succeed: rate limiting (429), server
-    /// errors (500, 502, 503, 504) and transport failures.
+    /// errors (500, 502, 503, 504) and transport failures that can heal by waiting (a
+    /// timeout, a refused or dropped connection). A certificate that is not valid, a TLS
+    /// handshake that fails and a host name that does not resolve do not heal: they are not
+    /// retryable, so a wait ends at once with the cause instead of spending its budget.
     ///
     /// Only retry requests that are safe to repeat. A request that starts a session is not:
     /// if the first attempt reached the server, a retry starts a second session for the
@@ -169,7 +174,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api { status, .. } => matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504),
-            Error::Transport { source, .. } => !source.is_builder(),
+            Error::Transport { source, .. } => transport_heals(source),
             _ => false,
         }
     }
@@ -187,18 +192,17 @@ impl Error {
         }
     }
 
-    /// Converts an error of the generated client, reading an unexpected body if needed.
-    pub(crate) async fn from_api(
-        operation: &'static str,
-        err: progenitor_client::Error<ErrorResponse>,
-    ) -> Error {
+    /// Converts an error of the generated client, reading an error answer's body if needed.
+    /// The generated client types no error body (see the `untyped_error_bodies` transform), so
+    /// every non-success answer arrives whole and [`Error::from_response`] reads it.
+    pub(crate) async fn from_api(operation: &'static str, err: progenitor_client::Error) -> Error {
         use progenitor_client::Error as E;
         match err {
             E::ErrorResponse(rv) => Error::Api {
                 operation,
                 status: rv.status(),
                 retry_after: retry_after(rv.headers()),
-                message: Some(rv.into_inner().message),
+                message: None,
             },
             E::UnexpectedResponse(resp) => Error::from_response(operation, resp).await,
             E::CommunicationError(source)
@@ -212,19 +216,24 @@ impl Error {
     }
 
     /// An [`Error::Api`] from a non-success answer read straight from `reqwest`: the status,
-    /// `Retry-After`, and the body's `message` when it has one. Shared by the generated
-    /// client's undocumented statuses and the services this crate calls without it, so
-    /// `status()`, `is_retryable()` and `retry_after()` mean the same for all of them.
+    /// `Retry-After`, and the body's message when it has one (see [`error_message`]). Whatever
+    /// the body is (empty, HTML, text, JSON of any shape), the status and `Retry-After` are
+    /// kept, so `status()`, `is_retryable()` and `retry_after()` mean the same for every
+    /// answer, from the service or from a proxy in front of it.
     pub(crate) async fn from_response(operation: &'static str, resp: reqwest::Response) -> Error {
         let status = resp.status();
         let retry_after = retry_after(resp.headers());
-        // Undocumented statuses (502, 503, ...) may still carry `{"message": ...}`.
+        let content_type = resp
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let message = resp
             .bytes()
             .await
             .ok()
-            .and_then(|b| serde_json::from_slice::<ErrorResponse>(&b).ok())
-            .map(|e| e.message);
+            .and_then(|body| error_message(&content_type, &body));
         Error::Api {
             operation,
             status,
@@ -234,8 +243,61 @@ impl Error {
     }
 }
 
-/// Reads `Retry-After` in its delay-seconds form; an HTTP date is ignored (and the caller
-/// falls back to its own backoff).
+/// The longest error message kept from a body; the rest is cut.
+const MAX_MESSAGE: usize = 300;
+
+/// The message of an error body: a JSON object's `message` (or the members other APIs and
+/// proxies use for it), or a short plain-text body. `None` for an empty body, an HTML page, or
+/// JSON without a message.
+fn error_message(content_type: &str, body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let message = if let Ok(json) = serde_json::from_str::<serde_json::Value>(text) {
+        ["message", "error_description", "detail", "error"]
+            .iter()
+            .find_map(|key| json.get(key)?.as_str())?
+            .trim()
+            .to_owned()
+    } else if content_type.contains("html") || text.starts_with('<') {
+        return None;
+    } else {
+        text.to_owned()
+    };
+    let mut message: String = message.chars().filter(|c| !c.is_control()).collect();
+    if message.len() > MAX_MESSAGE {
+        let cut = (0..=MAX_MESSAGE)
+            .rev()
+            .find(|&i| message.is_char_boundary(i))?;
+        message.truncate(cut);
+        message.push('…');
+    }
+    (!message.is_empty()).then_some(message)
+}
+
+/// Whether a transport failure may heal by waiting. TLS failures (a certificate that is not
+/// valid, a handshake the other side refuses) and a host name that does not resolve do not;
+/// timeouts and refused or dropped connections may.
+fn transport_heals(source: &reqwest::Error) -> bool {
+    if source.is_builder() {
+        return false;
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source);
+    while let Some(err) = cause {
+        #[cfg(feature = "rustls")]
+        if err.downcast_ref::<rustls::Error>().is_some() {
+            return false;
+        }
+        // hyper-util's connector names a failed look-up "dns error"; its type is private.
+        if err.to_string().starts_with("dns error") {
+            return false;
+        }
+        cause = err.source();
+    }
+    true
+}
+
 /// The service an operation talks to, as error messages name it: the BankID wrapper client's
 /// operations are `bankid_wrapper_*`, every other operation is IDkollen's.
 fn service(operation: &str) -> &'static str {
@@ -246,9 +308,18 @@ fn service(operation: &str) -> &'static str {
     }
 }
 
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+/// Reads `Retry-After` in either of its forms: a delay in seconds, or an HTTP date (a date in
+/// the past means no delay).
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    value.parse::<u64>().ok().map(Duration::from_secs)
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
 }
 
 /// A request field that breaks the API's rules, found before anything was sent.
@@ -320,7 +391,68 @@ mod tests {
             RETRY_AFTER,
             "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
         );
+        assert_eq!(retry_after(&headers), Some(Duration::ZERO));
+        let soon = std::time::SystemTime::now() + Duration::from_secs(120);
+        headers.insert(RETRY_AFTER, httpdate::fmt_http_date(soon).parse().unwrap());
+        let wait = retry_after(&headers).unwrap();
+        assert!(
+            wait > Duration::from_secs(100) && wait <= Duration::from_secs(120),
+            "{wait:?}"
+        );
+        headers.insert(RETRY_AFTER, "soon".parse().unwrap());
         assert_eq!(retry_after(&headers), None);
+    }
+
+    #[test]
+    fn error_bodies_of_any_shape() {
+        let cases: &[(&str, &[u8], Option<&str>)] = &[
+            (
+                "application/json",
+                br#"{"message":"ssn: invalid"}"#,
+                Some("ssn: invalid"),
+            ),
+            (
+                "application/json",
+                br#"{"error":"invalid_client","error_description":"bad secret"}"#,
+                Some("bad secret"),
+            ),
+            (
+                "application/problem+json",
+                br#"{"title":"Not Found","detail":"no such session"}"#,
+                Some("no such session"),
+            ),
+            ("application/json", br#"{"code":42}"#, None),
+            ("application/json", b"[1,2]", None),
+            ("", b"", None),
+            ("text/plain", b"  \n", None),
+            (
+                "text/html",
+                b"<html><body><h1>502 Bad Gateway</h1></body></html>",
+                None,
+            ),
+            ("", b"<!DOCTYPE html><html></html>", None),
+            (
+                "text/plain",
+                b"upstream connect error\r\n",
+                Some("upstream connect error"),
+            ),
+            ("application/octet-stream", &[0xff, 0xfe, 0x00], None),
+        ];
+        for (content_type, body, expected) in cases {
+            assert_eq!(
+                error_message(content_type, body).as_deref(),
+                *expected,
+                "{body:?}"
+            );
+        }
+        let long = "x".repeat(1000);
+        assert_eq!(
+            error_message("text/plain", long.as_bytes())
+                .unwrap()
+                .chars()
+                .count(),
+            MAX_MESSAGE + 1
+        );
     }
 
     #[test]

@@ -19,7 +19,9 @@ mod poll;
 mod presentation;
 mod providers;
 pub mod qr;
+mod redact;
 mod session;
+mod tolerant;
 mod transport;
 mod validate;
 
@@ -28,7 +30,7 @@ pub use codes::{FailureCode, HintCode, Language, MessageContext, Status, Unknown
 pub use error::{Error, ValidationError};
 pub use idkollen_api as api;
 pub use idkollen_api::types;
-pub use outcome::Outcome;
+pub use outcome::{Completed, Outcome};
 pub use poll::PollPolicy;
 pub use providers::*;
 pub use session::{CancelOnDrop, Flow, Provider, Session, SessionHandle, SessionStatus, Update};

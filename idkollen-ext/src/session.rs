@@ -11,7 +11,7 @@ use crate::callback::Callback;
 use crate::client::Client;
 use crate::codes::{FailureCode, HintCode, Status};
 use crate::error::{Error, ValidationError};
-use crate::outcome::Outcome;
+use crate::outcome::{Completed, Outcome};
 use crate::poll::{Engine, Gate, PollPolicy, SessionSource, Snapshot, cancel, snapshot_from_json};
 
 /// Where a session's callback arrives, if one does.
@@ -385,7 +385,7 @@ impl<C: Outcome> Session<C> {
     }
 
     /// Waits for the outcome with the client's poll policy.
-    pub async fn wait(&self) -> Result<C, Error> {
+    pub async fn wait(&self) -> Result<Completed<C>, Error> {
         let policy = self.client.poll_policy().clone();
         self.wait_with(&policy).await
     }
@@ -399,7 +399,7 @@ impl<C: Outcome> Session<C> {
     /// [`Error::Cancelled`], [`Error::Expired`] (404), [`Error::DeadlineExceeded`], or the
     /// API or transport error that remained once the retry budget was spent. An unknown
     /// status keeps the engine polling.
-    pub async fn wait_with(&self, policy: &PollPolicy) -> Result<C, Error> {
+    pub async fn wait_with(&self, policy: &PollPolicy) -> Result<Completed<C>, Error> {
         let mut engine = self.engine(policy.clone());
         let mut callbacks = self.client.callbacks().subscribe(self.id());
         loop {
@@ -413,14 +413,16 @@ impl<C: Outcome> Session<C> {
 
     /// One status read, without retries, at the first moment the rate limit allows (so
     /// calling it in a loop never exceeds it). For UIs that refresh on their own clock.
-    pub async fn poll_once(&self) -> Result<SessionStatus<C>, Error> {
+    pub async fn poll_once(&self) -> Result<SessionStatus<Completed<C>>, Error> {
         let mut engine = self.engine(PollPolicy::default().no_deadline());
         self.settle(engine.read_once().await?)
     }
 
     /// A stream of changes for a UI: a `Pending` item whenever the hint code changes, then
     /// `Completed`. A failure, expiry or exhausted retries ends it with an `Err` item.
-    pub fn updates(&self) -> impl Stream<Item = Result<Update<C>, Error>> + Send + 'static {
+    pub fn updates(
+        &self,
+    ) -> impl Stream<Item = Result<Update<Completed<C>>, Error>> + Send + 'static {
         self.updates_with(self.client.poll_policy().clone())
     }
 
@@ -428,7 +430,7 @@ impl<C: Outcome> Session<C> {
     pub fn updates_with(
         &self,
         policy: PollPolicy,
-    ) -> impl Stream<Item = Result<Update<C>, Error>> + Send + 'static {
+    ) -> impl Stream<Item = Result<Update<Completed<C>>, Error>> + Send + 'static {
         struct State<C> {
             session: Session<C>,
             engine: Engine<SessionSource>,
@@ -554,19 +556,21 @@ impl<C: Outcome> Session<C> {
         Engine::new(source, self.gate.clone(), policy)
     }
 
-    fn settle(&self, snapshot: Snapshot) -> Result<SessionStatus<C>, Error> {
+    fn settle(&self, snapshot: Snapshot) -> Result<SessionStatus<Completed<C>>, Error> {
         Ok(match snapshot {
             Snapshot::Pending { hint } => SessionStatus::Pending { hint },
             Snapshot::Other(status) => SessionStatus::Other(status),
             Snapshot::Failed(code) => SessionStatus::Failed(code),
             Snapshot::Completed(c) => {
-                let c = C::from_completion(c).ok_or_else(|| Error::Request {
-                    operation: "status",
-                    message: format!(
-                        "the {} session answered with another provider's result",
-                        self.handle.provider.as_str()
-                    ),
-                })?;
+                let c = c
+                    .try_map(C::from_completion)
+                    .ok_or_else(|| Error::Request {
+                        operation: "status",
+                        message: format!(
+                            "the {} session answered with another provider's result",
+                            self.handle.provider.as_str()
+                        ),
+                    })?;
                 SessionStatus::Completed(c)
             }
         })

@@ -191,13 +191,31 @@ async fn age(b: idkollen_ext::AgeVerificationBuilder, r: &str) -> Result<Session
 async fn wait(c: &Client, handle: SessionHandle) -> Result<String, Error> {
     let h = handle;
     Ok(match (h.provider(), h.flow()) {
-        (_, Flow::AgeVerification) => c.resume::<AgeVerificationCompleted>(h)?.wait().await?.id,
-        (Provider::BankIdSe, _) => c.resume::<BankIdSeCompleted>(h)?.wait().await?.id,
-        (Provider::Freja, _) => c.resume::<FrejaCompleted>(h)?.wait().await?.id,
-        (Provider::BankIdNo, _) => c.resume::<BankIdNoCompleted>(h)?.wait().await?.id,
-        (Provider::Vipps, _) => c.resume::<VippsCompleted>(h)?.wait().await?.id,
-        (Provider::MitId, _) => c.resume::<MitIdCompleted>(h)?.wait().await?.id,
-        (Provider::Ftn, _) => c.resume::<FtnCompleted>(h)?.wait().await?.id,
+        (_, Flow::AgeVerification) => {
+            c.resume::<AgeVerificationCompleted>(h)?
+                .wait()
+                .await?
+                .into_inner()
+                .id
+        }
+        (Provider::BankIdSe, _) => {
+            c.resume::<BankIdSeCompleted>(h)?
+                .wait()
+                .await?
+                .into_inner()
+                .id
+        }
+        (Provider::Freja, _) => c.resume::<FrejaCompleted>(h)?.wait().await?.into_inner().id,
+        (Provider::BankIdNo, _) => {
+            c.resume::<BankIdNoCompleted>(h)?
+                .wait()
+                .await?
+                .into_inner()
+                .id
+        }
+        (Provider::Vipps, _) => c.resume::<VippsCompleted>(h)?.wait().await?.into_inner().id,
+        (Provider::MitId, _) => c.resume::<MitIdCompleted>(h)?.wait().await?.into_inner().id,
+        (Provider::Ftn, _) => c.resume::<FtnCompleted>(h)?.wait().await?.into_inner().id,
         (p, f) => panic!("no such session kind: {p:?} {f:?}"),
     })
 }

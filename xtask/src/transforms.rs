@@ -37,6 +37,13 @@ pub const ALL: &[Transform] = &[
                  accepts any 2xx; an exact match would turn a 200 for a 201 into an error",
         apply: accept_any_2xx,
     },
+    Transform {
+        name: "untyped_error_bodies",
+        reason: "an error status may come from a proxy with an empty, HTML or text body; a typed \
+                 decode would lose the status and Retry-After, so idkollen-ext reads every \
+                 non-success answer itself",
+        apply: untyped_error_bodies,
+    },
 ];
 
 const METHODS: &[&str] = &[
@@ -125,6 +132,27 @@ fn accept_any_2xx(spec: &mut Value) -> Vec<String> {
     changed
 }
 
+fn untyped_error_bodies(spec: &mut Value) -> Vec<String> {
+    let mut changed = Vec::new();
+    for_each_operation(spec, |path, method, operation| {
+        let label = operation_label(path, method, operation);
+        let Some(responses) = operation
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+        else {
+            return;
+        };
+        let before = responses.len();
+        // Undocumented statuses reach the caller as the whole response, status, headers and
+        // body intact: the documented error statuses go the same way.
+        responses.retain(|code, _| code.starts_with('2'));
+        if responses.len() != before {
+            changed.push(label);
+        }
+    });
+    changed
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -162,5 +190,14 @@ mod tests {
                 .get("2XX")
                 .is_some()
         );
+    }
+
+    #[test]
+    fn error_responses_are_left_to_the_caller() {
+        let mut spec = spec();
+        let changed = untyped_error_bodies(&mut spec);
+        assert_eq!(changed.len(), 3);
+        let get = &spec["paths"]["/v3/x/{id}"]["get"]["responses"];
+        assert!(get.get("200").is_some() && get.get("404").is_none());
     }
 }

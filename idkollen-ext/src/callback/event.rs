@@ -26,13 +26,28 @@ pub enum CallbackError {
 ///
 /// The body is kept as JSON so that it can be read as the session's provider type with
 /// [`completed_as`](Self::completed_as); fields this version does not know are kept too.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` prints the session's id, reference, status and failure code, and only the names of
+/// the body's other members: a callback can be logged without the person's data.
+#[derive(Clone, PartialEq)]
 pub struct Callback {
     id: String,
     ref_id: Option<String>,
     status: Status,
     error: Option<FailureCode>,
     body: Value,
+}
+
+impl std::fmt::Debug for Callback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Callback")
+            .field("id", &self.id)
+            .field("ref_id", &self.ref_id)
+            .field("status", &self.status)
+            .field("error", &self.error)
+            .field("body", &crate::redact::redacted_json(&self.body))
+            .finish()
+    }
 }
 
 impl Callback {

@@ -6,15 +6,17 @@ use idkollen_api::types;
 use crate::client::Client;
 use crate::codes::{FailureCode, HintCode, Status};
 use crate::error::{Error, ValidationError};
-use crate::outcome::Completion;
+use crate::outcome::{Completed, Completion};
 use crate::session::{Flow, Provider, SessionHandle};
 
 use super::source::StatusSource;
+use crate::tolerant::{self, Repaired, StatusUnion};
 
 /// One status read, provider-neutral. `T` is what a completed read yields: a [`Completion`]
-/// for IDkollen sessions, another type for other sources the engine drives.
+/// with what the tolerant reader noted, for IDkollen sessions; another type for other sources
+/// the engine drives.
 #[derive(Debug)]
-pub(crate) enum Snapshot<T = Completion> {
+pub(crate) enum Snapshot<T = Completed<Completion>> {
     /// Still waiting for the user.
     Pending { hint: Option<HintCode> },
     /// Done.
@@ -45,7 +47,7 @@ pub(crate) struct SessionSource {
 }
 
 impl StatusSource for SessionSource {
-    type Completed = Completion;
+    type Completed = Completed<Completion>;
 
     fn id(&self) -> &str {
         self.handle.id()
@@ -68,10 +70,7 @@ async fn read_status(
     let raw = client.raw();
     macro_rules! read {
         ($op:ident) => {
-            client
-                .call(stringify!($op), raw.$op(&sid))
-                .await
-                .map(Snapshot::from)
+            read_tolerant(client, stringify!($op), raw.$op(&sid)).await
         };
     }
     use Flow::*;
@@ -93,6 +92,44 @@ async fn read_status(
         (Ftn, Auth) => read!(ftn_get_auth_status),
         (Ftn, AgeVerification) => read!(ftn_get_age_verification_status),
         (p, f) => Err(unsupported(p, f)),
+    }
+}
+
+/// One status read through the tolerant reader: the generated type when the answer fits it,
+/// else what [`tolerant::read_status`] makes of the body.
+async fn read_tolerant<U, F>(
+    client: &Client,
+    operation: &'static str,
+    fut: F,
+) -> Result<Snapshot, Error>
+where
+    U: StatusUnion + Into<Snapshot> + std::fmt::Debug,
+    F: std::future::Future<
+            Output = Result<idkollen_api::ResponseValue<U>, progenitor_client::Error>,
+        >,
+{
+    let read = client
+        .call_tolerant(operation, fut, Repaired::whole, |body| {
+            tolerant::read_status::<U>(body).ok()
+        })
+        .await?;
+    Ok(snapshot(read))
+}
+
+/// A status union read by the tolerant reader as one [`Snapshot`]; a completed result keeps
+/// what the reader noted.
+pub(crate) fn snapshot<U: Into<Snapshot>>(read: Repaired<U>) -> Snapshot {
+    let Repaired { value, unread, raw } = read;
+    match (value.into(), raw) {
+        (Snapshot::Completed(c), Some(raw)) => {
+            Snapshot::Completed(Completed::repaired(c.into_inner(), unread, raw))
+        }
+        (snapshot, _) => {
+            if !unread.is_empty() {
+                tracing::debug!(?unread, "a status answer had fields that could not be read");
+            }
+            snapshot
+        }
     }
 }
 
@@ -132,17 +169,15 @@ pub(crate) async fn cancel(
     }
 }
 
-/// A status object (a callback's body) read as the status union of `provider` and `flow`;
-/// `None` when it is not one.
+/// A status object (a callback's body) read tolerantly as the status union of `provider`
+/// and `flow`; `None` when it is not a status object.
 pub(crate) fn snapshot_from_json(
     provider: Provider,
     flow: Flow,
     body: &serde_json::Value,
 ) -> Option<Snapshot> {
-    fn read<U: serde::de::DeserializeOwned + Into<Snapshot>>(
-        body: &serde_json::Value,
-    ) -> Option<Snapshot> {
-        U::deserialize(body).ok().map(Into::into)
+    fn read<U: StatusUnion + Into<Snapshot>>(body: &serde_json::Value) -> Option<Snapshot> {
+        tolerant::read_status_json::<U>(body).ok().map(snapshot)
     }
     use Flow::*;
     use Provider::*;
@@ -172,7 +207,9 @@ impl From<types::BankIdSeStatus> for Snapshot {
             S::BankIdSePending(p) => Snapshot::Pending {
                 hint: p.hint_code.map(|h| HintCode::from(h.0)),
             },
-            S::BankIdSeCompleted(c) => Snapshot::Completed(Completion::BankIdSe(Box::new(c))),
+            S::BankIdSeCompleted(c) => {
+                Snapshot::Completed(Completed::whole(Completion::BankIdSe(Box::new(c))))
+            }
             S::SessionFailed(f) => failed(f),
             S::OtherStatus(o) => other(o),
         }
@@ -186,7 +223,9 @@ macro_rules! snapshot_without_hint {
             fn from(s: types::$union) -> Self {
                 match s {
                     types::$union::$pending(_) => Snapshot::Pending { hint: None },
-                    types::$union::$completed(c) => Snapshot::Completed(Completion::$completion($wrap(c))),
+                    types::$union::$completed(c) => {
+                        Snapshot::Completed(Completed::whole(Completion::$completion($wrap(c))))
+                    }
                     types::$union::SessionFailed(f) => failed(f),
                     types::$union::OtherStatus(o) => other(o),
                 }

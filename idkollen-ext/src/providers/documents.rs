@@ -2,7 +2,7 @@
 
 use bytes::Bytes;
 use futures::TryStreamExt as _;
-use idkollen_api::types::{DocumentUploadResponse, ErrorResponse};
+use idkollen_api::types::DocumentUploadResponse;
 use reqwest::multipart::{Form, Part};
 
 use crate::client::Client;
@@ -53,10 +53,6 @@ impl Documents {
             let status = response.status().as_u16();
             match status {
                 200..=299 => progenitor_client::ResponseValue::from_response(response).await,
-                400 | 401 | 429 | 500 => Err(progenitor_client::Error::ErrorResponse(
-                    progenitor_client::ResponseValue::<ErrorResponse>::from_response(response)
-                        .await?,
-                )),
                 _ => Err(progenitor_client::Error::UnexpectedResponse(response)),
             }
         };

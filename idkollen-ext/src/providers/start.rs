@@ -3,16 +3,19 @@
 use std::future::Future;
 
 use idkollen_api::ResponseValue;
-use idkollen_api::types::{self, ErrorResponse};
+use idkollen_api::types;
 
 use crate::client::Client;
 use crate::codes::FailureCode;
 use crate::error::Error;
 use crate::outcome::Outcome;
 use crate::session::{Flow, Provider, Session, SessionHandle};
+use crate::tolerant::{self, StatusUnion};
 
 /// Sends a start request exactly once (a retry could start a second session for the same
-/// user) and makes a session of the answer. A start answered with `FAILED` is an error.
+/// user) and makes a session of the answer. A start answered with `FAILED` is an error. An
+/// answer that does not fit the spec is read tolerantly: a session the service started is
+/// not lost to a field this crate cannot read.
 pub(crate) async fn start<S, C, F>(
     client: &Client,
     operation: &'static str,
@@ -21,11 +24,18 @@ pub(crate) async fn start<S, C, F>(
     request: F,
 ) -> Result<Session<C>, Error>
 where
-    S: IntoHandle,
+    S: IntoHandle + StatusUnion,
     C: Outcome,
-    F: Future<Output = Result<ResponseValue<S>, progenitor_client::Error<ErrorResponse>>>,
+    F: Future<Output = Result<ResponseValue<S>, progenitor_client::Error>>,
 {
-    let answer = client.call(operation, request).await?;
+    let answer = client
+        .call_tolerant(
+            operation,
+            request,
+            |s| s,
+            |body| tolerant::read_status::<S>(body).ok().map(|r| r.value),
+        )
+        .await?;
     let handle = answer.into_handle(provider, flow)?.started_now();
     Ok(Session::new(client.clone(), handle).started_now())
 }
