@@ -293,7 +293,13 @@ fn transport_heals(source: &reqwest::Error) -> bool {
         if err.to_string().starts_with("dns error") {
             return false;
         }
-        cause = err.source();
+        // `io::Error::source` skips the error it wraps; `get_ref` reaches it.
+        cause = match err.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
     }
     true
 }

@@ -7,7 +7,6 @@ use std::sync::Arc;
 use futures::Stream;
 use serde::{Deserialize, Serialize};
 
-use crate::callback::Callback;
 use crate::client::Client;
 use crate::codes::{FailureCode, HintCode, Status};
 use crate::error::{Error, ValidationError};
@@ -15,7 +14,7 @@ use crate::outcome::{Completed, Outcome};
 use crate::poll::{Engine, Gate, PollPolicy, SessionSource, Snapshot, cancel, snapshot_from_json};
 
 /// Where a session's callback arrives, if one does.
-type CallbackReceiver = tokio::sync::watch::Receiver<Option<Arc<Callback>>>;
+type CallbackReceiver = crate::callback::hub::Subscription;
 
 /// An eID provider.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -40,6 +39,16 @@ pub enum Provider {
 }
 
 impl Provider {
+    /// Every provider.
+    pub const ALL: [Provider; 6] = [
+        Provider::BankIdSe,
+        Provider::Freja,
+        Provider::BankIdNo,
+        Provider::Vipps,
+        Provider::MitId,
+        Provider::Ftn,
+    ];
+
     /// The provider's path segment in the API (`bankid-se`, `freja`, ...).
     pub fn as_str(self) -> &'static str {
         match self {

@@ -2,6 +2,7 @@
 
 use super::Language;
 use super::rfa::Rfa;
+use crate::session::Provider;
 
 open_enum! {
     /// The `error` of a `FAILED` session.
@@ -10,7 +11,8 @@ open_enum! {
         AuthFailed => "AUTH_FAILED",
         /// The session was cancelled, by the user or the relying party.
         Cancelled => "CANCELLED",
-        /// The identity number sent was not valid.
+        /// The user's eID (its certificate or identity document) has expired or is otherwise
+        /// not valid. Not a statement about the identity number sent.
         InvalidId => "INVALID_ID",
         /// Another session for the same user is already in progress.
         Conflict => "CONFLICT",
@@ -24,19 +26,35 @@ open_enum! {
 }
 
 impl FailureCode {
-    /// A message for the end user, following BankID's recommendations (RFA texts). An
-    /// unknown code gets the generic RFA22.
+    /// A message for the end user that names no eID: right for every provider. See
+    /// [`user_message_for`](Self::user_message_for) for BankID's own recommended texts.
+    /// An unknown code gets the generic "unknown error".
     pub fn user_message(&self, language: Language) -> &'static str {
-        let rfa = match self {
+        self.rfa(None).text(language)
+    }
+
+    /// A message for the end user of `provider`'s eID: for Swedish BankID, BankID's
+    /// recommended texts (the "RFA" texts of its relying-party guidelines); for every other
+    /// provider, texts that name no eID (as [`user_message`](Self::user_message)).
+    pub fn user_message_for(&self, provider: Provider, language: Language) -> &'static str {
+        self.rfa(Some(provider)).text(language)
+    }
+
+    fn rfa(&self, provider: Option<Provider>) -> Rfa {
+        let bankid_se = provider == Some(Provider::BankIdSe);
+        match self {
             FailureCode::AuthFailed => Rfa::Rfa22,
             FailureCode::Cancelled => Rfa::Rfa3,
-            FailureCode::InvalidId => Rfa::InvalidId,
+            // BankID's text for a blocked or too old BankID.
+            FailureCode::InvalidId if bankid_se => Rfa::Rfa16,
+            FailureCode::InvalidId => Rfa::EidInvalid,
             FailureCode::Conflict => Rfa::Rfa4,
             FailureCode::InternalError => Rfa::Rfa5,
-            FailureCode::SessionTimeout => Rfa::Rfa8,
-            FailureCode::UnsupportedClient => Rfa::UnsupportedClient,
+            FailureCode::SessionTimeout if bankid_se => Rfa::Rfa8,
+            FailureCode::SessionTimeout => Rfa::TimedOut,
+            FailureCode::UnsupportedClient if bankid_se => Rfa::UnsupportedClient,
+            FailureCode::UnsupportedClient => Rfa::AppOutdated,
             FailureCode::Unknown(_) => Rfa::Rfa22,
-        };
-        rfa.text(language)
+        }
     }
 }

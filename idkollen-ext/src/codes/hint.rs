@@ -93,15 +93,16 @@ impl HintCode {
         self.user_message_in(language, MessageContext::default())
     }
 
-    /// BankID's recommended message for this code in the given context. An unknown code
-    /// gets the generic message: RFA21 if it is a pending code, RFA22 otherwise.
+    /// BankID's recommended message for this code in the given context. IDkollen sends hint
+    /// codes only with pending sessions (a failure comes as a [`FailureCode`](crate::FailureCode)),
+    /// so an unknown code gets the pending message RFA21 ("identification or signing in
+    /// progress"), never "unknown error".
     pub fn user_message_in(&self, language: Language, context: MessageContext) -> &'static str {
-        self.rfa(context, false).text(language)
+        self.rfa(context, true).text(language)
     }
 
-    /// The message for a code seen while the session is still pending: as
-    /// [`user_message_in`](Self::user_message_in), except that an unknown code gets RFA21
-    /// ("identification or signing in progress") instead of the failure message RFA22.
+    /// The message for a code seen while the session is still pending: the same as
+    /// [`user_message_in`](Self::user_message_in) (an unknown code gets RFA21).
     pub fn pending_user_message(
         &self,
         language: Language,

@@ -24,10 +24,14 @@ pub(crate) enum Rfa {
     Rfa23,
     /// Phone flows: the user is asked to confirm the call. BankID has no RFA number for it.
     ConfirmCall,
-    /// Not a BankID text: the identity number sent was refused.
-    InvalidId,
     /// Not a BankID text: the user's app is too old for the request.
     UnsupportedClient,
+    /// Not a BankID text, for every eID: the user's eID has expired or is not valid.
+    EidInvalid,
+    /// Not a BankID text, for every eID: the session timed out.
+    TimedOut,
+    /// Not a BankID text, for every eID: the user's app is too old for the request.
+    AppOutdated,
 }
 
 impl Rfa {
@@ -95,9 +99,17 @@ impl Rfa {
                 "Bekräfta i BankID-appen att du pratar med oss i telefon.",
                 "Confirm in the BankID app that you are on the phone with us.",
             ),
-            Rfa::InvalidId => (
-                "Personnumret är ogiltigt. Kontrollera det och försök igen.",
-                "The personal identity number is not valid. Please check it and try again.",
+            Rfa::EidInvalid => (
+                "Din e-legitimation har gått ut eller är inte giltig. Använd en annan eller skaffa en ny.",
+                "Your eID has expired or is not valid. Please use another one or get a new one.",
+            ),
+            Rfa::TimedOut => (
+                "Tiden gick ut innan du hann identifiera dig eller skriva under. Försök igen.",
+                "The time ran out before the identification or signing was completed. Please try again.",
+            ),
+            Rfa::AppOutdated => (
+                "Appen du använder behöver uppdateras. Uppdatera den och försök igen.",
+                "The app you are using needs to be updated. Please update it and try again.",
             ),
             Rfa::UnsupportedClient => (
                 "Din BankID-app behöver uppdateras. Uppdatera appen och försök igen.",

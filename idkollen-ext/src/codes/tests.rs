@@ -67,7 +67,19 @@ fn every_code_has_a_message_in_both_languages() {
             }
         }
         for code in FailureCode::KNOWN.iter().chain(["SOMETHING_NEW"].iter()) {
-            assert!(!FailureCode::from(*code).user_message(lang).is_empty());
+            let code = FailureCode::from(*code);
+            assert!(!code.user_message(lang).is_empty());
+            for provider in crate::session::Provider::ALL {
+                let message = code.user_message_for(provider, lang);
+                assert!(!message.is_empty());
+                // Only Swedish BankID's users are told about BankID.
+                if provider != crate::session::Provider::BankIdSe {
+                    assert!(
+                        !message.contains("BankID"),
+                        "{provider:?} {code}: {message}"
+                    );
+                }
+            }
         }
     }
 }
@@ -92,9 +104,10 @@ fn messages_follow_bankid_recommendations() {
         HintCode::UserCancel.user_message(Swedish),
         "Åtgärden avbruten."
     );
+    // Hint codes arrive only while pending: an unknown one is still "in progress".
     assert_eq!(
         HintCode::from("brandNew").user_message(English),
-        "Unknown error. Please try again."
+        "Identification or signing in progress."
     );
     assert_eq!(
         HintCode::from("brandNew").pending_user_message(English, MessageContext::default()),
@@ -107,5 +120,19 @@ fn messages_follow_bankid_recommendations() {
     assert_eq!(
         FailureCode::InternalError.user_message(Swedish),
         "Internt tekniskt fel. Försök igen."
+    );
+    // INVALID_ID is about the user's eID, not the number sent (the BankID SE guide).
+    use crate::session::Provider;
+    assert_eq!(
+        FailureCode::InvalidId.user_message_for(Provider::BankIdSe, English),
+        "The BankID you are trying to use is blocked or too old. Please use another BankID or get a new one from your bank."
+    );
+    assert_eq!(
+        FailureCode::InvalidId.user_message_for(Provider::MitId, English),
+        "Your eID has expired or is not valid. Please use another one or get a new one."
+    );
+    assert_eq!(
+        FailureCode::SessionTimeout.user_message_for(Provider::Freja, English),
+        "The time ran out before the identification or signing was completed. Please try again."
     );
 }

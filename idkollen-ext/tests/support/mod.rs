@@ -19,6 +19,18 @@ pub enum Reply {
     Http(u16, String, Option<u64>),
     /// Close the connection without answering.
     Drop,
+    /// Status, body, and exactly these headers (no content type unless given): what a proxy
+    /// in front of the service may send.
+    Raw(u16, String, Vec<(&'static str, String)>),
+}
+
+/// An answer with exactly the given headers.
+pub fn bare(status: u16, body: &str, headers: &[(&'static str, &str)]) -> Reply {
+    Reply::Raw(
+        status,
+        body.to_owned(),
+        headers.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
+    )
 }
 
 pub fn json(status: u16, body: serde_json::Value) -> Reply {
@@ -146,6 +158,13 @@ async fn answer(state: Arc<Mutex<State>>, req: Request<Body>) -> Response<Body> 
                 .header("content-type", "application/json");
             if let Some(s) = retry_after {
                 resp = resp.header("retry-after", s.to_string());
+            }
+            resp.body(Body::from(body)).unwrap()
+        }
+        Some(Reply::Raw(status, body, headers)) => {
+            let mut resp = Response::builder().status(StatusCode::from_u16(status).unwrap());
+            for (name, value) in headers {
+                resp = resp.header(name, value);
             }
             resp.body(Body::from(body)).unwrap()
         }
