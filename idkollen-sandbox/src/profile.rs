@@ -72,7 +72,6 @@ pub const HOSTILE_RETRY_AFTER: Duration = Duration::from_secs(2);
 /// Start requests of one start operation (e.g. `/v3/bankid-se/phone/auth`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[non_exhaustive]
 pub struct StartCount {
     /// Start requests received (whatever they were answered).
     pub received: u64,
