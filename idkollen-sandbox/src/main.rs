@@ -49,7 +49,12 @@ struct Args {
     timings: Speed,
     /// How faithfully to answer: `default` (as the OpenAPI document says) or `hostile` (what a
     /// proxy or a newer service may send; see the README).
-    #[arg(long, value_enum, env = "IDKOLLEN_SANDBOX_PROFILE", default_value = "default")]
+    #[arg(
+        long,
+        value_enum,
+        env = "IDKOLLEN_SANDBOX_PROFILE",
+        default_value = "default"
+    )]
     profile: ProfileArg,
     /// Allow callback URLs that are not loopback addresses.
     #[arg(long, env = "IDKOLLEN_SANDBOX_ALLOW_EXTERNAL_CALLBACKS")]

@@ -3,12 +3,12 @@
 //! send, deterministically, so a client's tolerance can be tested end to end.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
-use chrono::Offset as _;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
+use chrono::Offset as _;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
@@ -65,8 +65,9 @@ pub const HOSTILE_EXTRA_FIELD: &str = "sandboxNewField";
 pub const HOSTILE_BAD_GATEWAY_HTML: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n\
 <body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 
-/// How far ahead the HTTP date of the hostile 429's `Retry-After` lies (before it is truncated
-/// to whole seconds, so 1 to 2 s ahead).
+/// How far ahead the HTTP date of the hostile 429's `Retry-After` lies at least: it names the
+/// first whole second at least this far ahead, so 2 to 3 s ahead. A client that ignores it
+/// and backs off by its own reckoning (about a second) comes back measurably early.
 pub const HOSTILE_RETRY_AFTER: Duration = Duration::from_secs(2);
 
 /// Start requests of one start operation (e.g. `/v3/bankid-se/phone/auth`).
@@ -127,16 +128,17 @@ pub(crate) fn add_extras(value: &mut Value) {
     }
 }
 
-/// `Retry-After` as an IMF-fixdate (RFC 9110) [`HOSTILE_RETRY_AFTER`] from now on the wall
-/// clock, and the wall-clock delay it names once truncated to whole seconds.
+/// `Retry-After` as an IMF-fixdate (RFC 9110): the first whole second of the wall clock at
+/// least [`HOSTILE_RETRY_AFTER`] from now, and the delay it names (2 to 3 s).
 pub(crate) fn retry_after_date() -> (String, Duration) {
     let now = SystemTime::now();
-    let date = httpdate::fmt_http_date(now + HOSTILE_RETRY_AFTER);
-    let named = httpdate::parse_http_date(&date)
-        .ok()
-        .and_then(|at| at.duration_since(now).ok())
-        .unwrap_or(HOSTILE_RETRY_AFTER);
-    (date, named)
+    let since_epoch = now.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let whole = since_epoch.as_secs()
+        + u64::from(since_epoch.subsec_nanos() > 0)
+        + HOSTILE_RETRY_AFTER.as_secs();
+    let at = UNIX_EPOCH + Duration::from_secs(whole);
+    let named = at.duration_since(now).unwrap_or(HOSTILE_RETRY_AFTER);
+    (httpdate::fmt_http_date(at), named)
 }
 
 /// 502 Bad Gateway with an HTML body, as a reverse proxy answers when the service is down.
@@ -207,11 +209,11 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_an_imf_fixdate_one_to_two_seconds_ahead() {
+    fn retry_after_is_an_imf_fixdate_two_to_three_seconds_ahead() {
         let (date, named) = retry_after_date();
         assert!(date.ends_with(" GMT"), "{date}");
         assert_eq!(date.len(), "Sun, 06 Nov 1994 08:49:37 GMT".len(), "{date}");
-        assert!(named > Duration::from_millis(900) && named <= HOSTILE_RETRY_AFTER);
+        assert!(named >= HOSTILE_RETRY_AFTER && named < Duration::from_secs(3));
     }
 
     #[test]

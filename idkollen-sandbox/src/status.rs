@@ -6,8 +6,8 @@ use serde_json::{Map, Value, json};
 use tokio::time::Instant;
 
 use crate::documents::sha256_hex;
-use crate::profile::{date_with_offset, moment_with_offset};
 use crate::flows::{Channel, Kind, Provider};
+use crate::profile::{date_with_offset, moment_with_offset};
 use crate::scenarios::{Script, UNKNOWN_STATUS};
 use crate::store::{Outcome, Phase, Session};
 use crate::timings::Timings;

@@ -45,8 +45,7 @@ pub(crate) async fn gate(
             method: method.to_string(),
             path: path.clone(),
         });
-        if method == axum::http::Method::POST && Flow::ALL.iter().any(|f| f.start_path() == path)
-        {
+        if method == axum::http::Method::POST && Flow::ALL.iter().any(|f| f.start_path() == path) {
             lock(&shared.counters)
                 .starts
                 .entry(path.clone())

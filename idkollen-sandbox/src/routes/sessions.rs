@@ -261,7 +261,8 @@ fn not_found(id: &str) -> ApiError {
     ))
 }
 
-pub(super) async fn status(State(shared): State<Arc<Shared>>,
+pub(super) async fn status(
+    State(shared): State<Arc<Shared>>,
     provider: Provider,
     kind: Kind,
     id: PathId,
@@ -279,8 +280,8 @@ pub(super) async fn status(State(shared): State<Arc<Shared>>,
 }
 
 /// The steps of a hostile session's plan, one per status read, before it may end.
-const HOSTILE_BAD_GATEWAY: u8 = 0;
-const HOSTILE_EMPTY_429: u8 = 1;
+const HOSTILE_EMPTY_429: u8 = 0;
+const HOSTILE_BAD_GATEWAY: u8 = 1;
 const HOSTILE_PENDING: u8 = 2;
 const HOSTILE_UNKNOWN: u8 = 3;
 
@@ -306,17 +307,17 @@ fn read_status(
         }
         // What a proxy in front of the service answers: the session is not even reached.
         match session.hostile.step {
-            HOSTILE_BAD_GATEWAY => {
-                session.hostile.step += 1;
-                lock(&shared.counters).hostile.bad_gateway += 1;
-                return Ok(profile::bad_gateway());
-            }
             HOSTILE_EMPTY_429 => {
                 session.hostile.step += 1;
                 let (date, named) = profile::retry_after_date();
                 session.hostile.retry_at = Some(now + named);
                 lock(&shared.counters).hostile.empty_rate_limited += 1;
                 return Ok(profile::empty_rate_limited(&date));
+            }
+            HOSTILE_BAD_GATEWAY => {
+                session.hostile.step += 1;
+                lock(&shared.counters).hostile.bad_gateway += 1;
+                return Ok(profile::bad_gateway());
             }
             _ => {}
         }
