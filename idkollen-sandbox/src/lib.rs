@@ -35,6 +35,7 @@ mod flows;
 pub mod ids;
 mod lifecycle;
 mod personas;
+mod profile;
 pub mod qr;
 mod requests;
 mod routes;
@@ -52,6 +53,10 @@ pub use connections::ConnectionStats;
 pub use documents::DEFAULT_MAX_DOCUMENT_SIZE;
 pub use error::SandboxError;
 pub use faults::{Fault, FaultKind};
+pub use profile::{
+    HOSTILE_BAD_GATEWAY_HTML, HOSTILE_EXTRA_FIELD, HOSTILE_RETRY_AFTER, HOSTILE_UNKNOWN_STATUS,
+    HostileStats, Profile, StartCount,
+};
 pub use requests::RecordedRequest;
 pub use scenarios::{Script, TestIdentity};
 pub use server::{

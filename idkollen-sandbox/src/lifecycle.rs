@@ -72,7 +72,10 @@ fn settle(shared: &Arc<Shared>, id: &str) {
             Vec::new()
         };
         let callback = session.callback_url.clone().map(|url| {
-            let body = crate::status::render(session, now, &t);
+            let mut body = crate::status::render(session, now, &t);
+            if session.hostile.on {
+                crate::profile::add_extras(&mut body);
+            }
             (url, serde_json::to_vec(&body).unwrap_or_default())
         });
         (callback, signed)

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use clap::{Parser, ValueEnum};
 use idkollen_sandbox::{
-    DEFAULT_ACCOUNT_ID, DEFAULT_CALLBACK_SECRET, DEFAULT_SECRET_KEY, Sandbox, Timings,
+    DEFAULT_ACCOUNT_ID, DEFAULT_CALLBACK_SECRET, DEFAULT_SECRET_KEY, Profile, Sandbox, Timings,
 };
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -13,6 +13,14 @@ enum Speed {
     Fast,
     /// Sessions take about as long as a person would.
     Realistic,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    /// Every answer as the OpenAPI document describes it.
+    Default,
+    /// Every session meets what a proxy or a newer service may send.
+    Hostile,
 }
 
 /// A faithful local IDkollen v3 server.
@@ -39,6 +47,15 @@ struct Args {
         default_value = "realistic"
     )]
     timings: Speed,
+    /// How faithfully to answer: `default` (as the OpenAPI document says) or `hostile` (what a
+    /// proxy or a newer service may send; see the README).
+    #[arg(
+        long,
+        value_enum,
+        env = "IDKOLLEN_SANDBOX_PROFILE",
+        default_value = "default"
+    )]
+    profile: ProfileArg,
     /// Allow callback URLs that are not loopback addresses.
     #[arg(long, env = "IDKOLLEN_SANDBOX_ALLOW_EXTERNAL_CALLBACKS")]
     allow_external_callbacks: bool,
@@ -65,9 +82,17 @@ async fn main() -> std::io::Result<()> {
         .callback_secret(args.callback_secret)
         .timings(timings)
         .allow_external_callbacks(args.allow_external_callbacks)
+        .profile(match args.profile {
+            ProfileArg::Default => Profile::Default,
+            ProfileArg::Hostile => Profile::Hostile,
+        })
         .start()
         .await?;
-    println!("IDkollen sandbox listening on {}", sandbox.base_url());
+    println!(
+        "IDkollen sandbox listening on {} (profile {})",
+        sandbox.base_url(),
+        sandbox.profile()
+    );
     tokio::signal::ctrl_c().await?;
     sandbox.shutdown().await;
     Ok(())

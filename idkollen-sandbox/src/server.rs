@@ -1,6 +1,6 @@
 //! Starting, serving and stopping a sandbox, and the handle tests hold.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -24,6 +24,7 @@ use crate::control;
 use crate::documents::DEFAULT_MAX_DOCUMENT_SIZE;
 use crate::error::SandboxError;
 use crate::faults::{Fault, Faults};
+use crate::profile::{HostileStats, Profile, StartCount};
 use crate::requests::RecordedRequest;
 use crate::routes::{self, DropConnection};
 use crate::state::{Config, Shared, lock};
@@ -47,6 +48,7 @@ pub struct SandboxBuilder {
     bind: SocketAddr,
     allow_external_callbacks: bool,
     max_document_size: usize,
+    profile: Profile,
 }
 
 impl Default for SandboxBuilder {
@@ -59,6 +61,7 @@ impl Default for SandboxBuilder {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             allow_external_callbacks: false,
             max_document_size: DEFAULT_MAX_DOCUMENT_SIZE,
+            profile: Profile::Default,
         }
     }
 }
@@ -107,6 +110,18 @@ impl SandboxBuilder {
         self
     }
 
+    /// How faithfully to answer. Default [`Profile::Default`].
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// [`Profile::Hostile`]: every session meets what a proxy or a newer service may send
+    /// (see the crate's README).
+    pub fn hostile(self) -> Self {
+        self.profile(Profile::Hostile)
+    }
+
     /// Binds the listener and starts serving on the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Sandbox> {
         let listener = TcpListener::bind(self.bind).await?;
@@ -126,6 +141,7 @@ impl SandboxBuilder {
                 allow_external_callbacks: self.allow_external_callbacks,
                 max_document_size: self.max_document_size,
                 base_url: base_url.clone(),
+                profile: self.profile,
             },
             store: Mutex::new(Store::default()),
             documents: Mutex::new(HashMap::new()),
@@ -133,6 +149,7 @@ impl SandboxBuilder {
             requests: Mutex::new(Vec::new()),
             callbacks: Arc::new(Mutex::new(Vec::new())),
             rate_limited: AtomicU64::new(0),
+            counters: Mutex::default(),
             connections: Arc::default(),
             http,
             shutdown: shutdown_rx.clone(),
@@ -144,7 +161,7 @@ impl SandboxBuilder {
             shared.connections.clone(),
             shutdown_rx,
         ));
-        tracing::info!(%base_url, "IDkollen sandbox listening");
+        tracing::info!(%base_url, profile = %self.profile, "IDkollen sandbox listening");
         Ok(Sandbox {
             shared,
             shutdown: shutdown_tx,
@@ -287,6 +304,23 @@ impl Sandbox {
     /// The timings it runs with.
     pub fn timings(&self) -> Timings {
         self.shared.config.timings
+    }
+
+    /// The profile it answers with.
+    pub fn profile(&self) -> Profile {
+        self.shared.config.profile
+    }
+
+    /// Start requests received and sessions started, per start operation (its path, e.g.
+    /// `/v3/bankid-se/phone/auth`), in any profile. A client that never retries a start
+    /// shows `received == started` for every operation.
+    pub fn starts(&self) -> BTreeMap<String, StartCount> {
+        lock(&self.shared.counters).starts.clone()
+    }
+
+    /// What the hostile profile has served so far (all zero in the default profile).
+    pub fn hostile_stats(&self) -> HostileStats {
+        lock(&self.shared.counters).hostile.clone()
     }
 
     /// Completes the pending session `id` now.

@@ -10,6 +10,7 @@ use crate::callbacks::CallbackDelivery;
 use crate::connections::Connections;
 use crate::documents::Document;
 use crate::faults::Faults;
+use crate::profile::{Counters, Profile};
 use crate::requests::RecordedRequest;
 use crate::store::Store;
 use crate::timings::Timings;
@@ -25,6 +26,15 @@ pub(crate) struct Config {
     pub max_document_size: usize,
     /// `http://host:port`, no trailing slash.
     pub base_url: String,
+    /// How faithfully it answers.
+    pub profile: Profile,
+}
+
+impl Config {
+    /// Whether the hostile profile is on.
+    pub fn hostile(&self) -> bool {
+        self.profile == Profile::Hostile
+    }
 }
 
 /// Everything a sandbox shares.
@@ -39,6 +49,8 @@ pub(crate) struct Shared {
     /// API answers sent with status 429, whatever their cause (the per-session read limit, the
     /// `throttle` script, an injected fault): load tests count them without the request log.
     pub rate_limited: AtomicU64,
+    /// Start requests per start operation, and what the hostile profile served.
+    pub counters: Mutex<Counters>,
     /// Connections accepted, open and at their peak.
     pub connections: Arc<Connections>,
     pub http: reqwest::Client,

@@ -7,6 +7,7 @@ use tokio::time::Instant;
 
 use crate::documents::sha256_hex;
 use crate::flows::{Channel, Kind, Provider};
+use crate::profile::{date_with_offset, moment_with_offset};
 use crate::scenarios::{Script, UNKNOWN_STATUS};
 use crate::store::{Outcome, Phase, Session};
 use crate::timings::Timings;
@@ -48,7 +49,11 @@ pub(crate) fn render(session: &Session, now: Instant, t: &Timings) -> Value {
         }
         Phase::Ended(Outcome::Completed) => {
             let ended = session.wall(session.end(t).0);
-            completed(session, ended, &mut out);
+            if session.hostile.on {
+                lean_completed(session, ended, &mut out);
+            } else {
+                completed(session, ended, &mut out);
+            }
         }
     }
     Value::Object(out)
@@ -210,6 +215,56 @@ fn completed(
                 signed(session, out);
             }
         }
+    }
+}
+
+/// The hostile profile's completion: only the fields the newest sources require (no `ssn`
+/// from MitID, BankID NO, Vipps or FTN; no phone, email, address, pid, device, OCSP response,
+/// ...), even when the request asked for them, and its dates with a time and an offset. A
+/// signing keeps its result: that is what it was for.
+fn lean_completed(
+    session: &Session,
+    ended: chrono::DateTime<chrono::Utc>,
+    out: &mut Map<String, Value>,
+) {
+    let p = &session.persona;
+    let flow = session.flow;
+    if flow.kind == Kind::AgeVerification {
+        completed(session, ended, out);
+        return;
+    }
+    let at_field = if flow.kind == Kind::Sign {
+        "signedAt"
+    } else {
+        "authenticatedAt"
+    };
+    match flow.provider {
+        Provider::BankIdSe | Provider::Freja => out.insert("ssn".into(), json!(p.ssn)),
+        _ => None,
+    };
+    if flow.provider == Provider::Freja {
+        let country = text(&session.request, "country").unwrap_or_else(|| p.country.to_owned());
+        out.insert("country".into(), json!(country));
+    }
+    out.insert("name".into(), json!(p.name()));
+    out.insert("givenName".into(), json!(p.given_name));
+    out.insert("surname".into(), json!(p.surname));
+    match flow.provider {
+        Provider::BankIdSe => {
+            let issued = p
+                .birth_date
+                .checked_add_months(chrono::Months::new(18 * 12))
+                .unwrap_or(p.birth_date);
+            out.insert("certStartDate".into(), json!(date_with_offset(issued)));
+        }
+        Provider::Freja => {}
+        _ => {
+            out.insert("birthDate".into(), json!(date_with_offset(p.birth_date)));
+        }
+    }
+    out.insert(at_field.into(), json!(moment_with_offset(ended)));
+    if flow.kind == Kind::Sign {
+        signed(session, out);
     }
 }
 

@@ -48,6 +48,20 @@ pub(crate) struct SignedDocument {
     pub hash: String,
 }
 
+/// The hostile profile's plan for one session: the status reads it answers with faults, and
+/// the session held pending until they have been served, so every session meets them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Hostile {
+    /// Whether the session runs under the hostile profile.
+    pub on: bool,
+    /// How many steps of the plan have been served (see `routes::sessions::status`).
+    pub step: u8,
+    /// When the plan was through and the session let go; until then it stays pending.
+    pub released: Option<Instant>,
+    /// The moment (tokio's clock) the hostile 429 asked the client to come back at.
+    pub retry_at: Option<Instant>,
+}
+
 /// One session.
 #[derive(Debug)]
 pub(crate) struct Session {
@@ -72,6 +86,8 @@ pub(crate) struct Session {
     pub reads: u64,
     /// Wakes the driver task when the end moves.
     pub notify: Arc<Notify>,
+    /// The hostile profile's plan (off in the default profile).
+    pub hostile: Hostile,
 }
 
 impl Session {
@@ -98,11 +114,30 @@ impl Session {
         }
     }
 
-    /// When and how the session ends, as things stand.
+    /// When and how the session ends, as things stand. A hostile session is held pending
+    /// until its plan has been served (at most `manual_timeout` if nobody reads it).
     pub fn end(&self, t: &Timings) -> (Instant, Outcome) {
         match &self.forced {
             Some(forced) => forced.clone(),
-            None => self.scripted_end(t),
+            None => {
+                let (at, outcome) = self.scripted_end(t);
+                if !self.hostile.on {
+                    return (at, outcome);
+                }
+                let held = match self.hostile.released {
+                    Some(released) => released,
+                    None => later(self.created, t.manual_timeout),
+                };
+                (at.max(held), outcome)
+            }
+        }
+    }
+
+    /// Lets a hostile session end once its plan has been served.
+    pub fn release(&mut self, now: Instant) {
+        if self.hostile.released.is_none() {
+            self.hostile.released = Some(now);
+            self.notify.notify_one();
         }
     }
 
@@ -228,6 +263,7 @@ mod tests {
             last_read: None,
             reads: 0,
             notify: Arc::new(Notify::new()),
+            hostile: Hostile::default(),
         }
     }
 

@@ -36,6 +36,7 @@ pub(super) fn router() -> Router<Arc<Shared>> {
             get(list_requests).delete(clear_requests),
         )
         .route("/_sandbox/callbacks", get(list_callbacks))
+        .route("/_sandbox/stats", get(stats))
         .route("/_sandbox/login/{id}", get(login))
 }
 
@@ -161,4 +162,14 @@ async fn login(State(shared): State<Arc<Shared>>, id: PathId) -> Response {
         ))
         .into_response(),
     }
+}
+
+/// `{"profile", "starts": {path: {received, started}}, "hostile": {...}}`.
+async fn stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let counters = lock(&shared.counters);
+    Json(json!({
+        "profile": shared.config.profile.as_str(),
+        "starts": counters.starts,
+        "hostile": counters.hostile,
+    }))
 }

@@ -13,6 +13,8 @@ use base64::Engine as _;
 
 use crate::error::ApiError;
 use crate::faults::FaultKind;
+use crate::flows::Flow;
+use crate::profile::add_extras;
 use crate::requests::RecordedRequest;
 use crate::state::{Config, Shared, lock};
 
@@ -43,6 +45,13 @@ pub(crate) async fn gate(
             method: method.to_string(),
             path: path.clone(),
         });
+        if method == axum::http::Method::POST && Flow::ALL.iter().any(|f| f.start_path() == path) {
+            lock(&shared.counters)
+                .starts
+                .entry(path.clone())
+                .or_default()
+                .received += 1;
+        }
     }
     if !authorized(&shared.config, request.headers()) {
         tracing::info!(%method, %path, status = 401, "request");
@@ -98,6 +107,11 @@ pub(crate) async fn gate(
     if !is_control && response.status() == StatusCode::TOO_MANY_REQUESTS {
         shared.rate_limited.fetch_add(1, Ordering::Relaxed);
     }
+    let response = if !is_control && shared.config.hostile() {
+        with_extras(&shared, response).await
+    } else {
+        response
+    };
     tracing::info!(%method, %path, status = response.status().as_u16(), "request");
     response
 }
@@ -136,4 +150,29 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The hostile profile: unknown fields in every object of a JSON answer, at every depth.
+/// Anything else (HTML, PDFs, empty bodies, a malformed-JSON fault) passes unchanged.
+async fn with_extras(shared: &Shared, response: Response) -> Response {
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    if !is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    let mut value = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(value) if value.is_object() => value,
+        _ => return Response::from_parts(parts, Body::from(bytes)),
+    };
+    add_extras(&mut value);
+    lock(&shared.counters).hostile.extended_answers += 1;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(value.to_string()))
 }

@@ -7,6 +7,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::Value;
 use tokio::sync::Notify;
@@ -19,10 +20,11 @@ use crate::error::ApiError;
 use crate::flows::{Channel, Flow, Kind, Provider};
 use crate::lifecycle;
 use crate::personas::Persona;
+use crate::profile;
 use crate::scenarios::{IdentityKind, Script, parse_ref_id, script_for_identity};
 use crate::state::{Shared, lock};
 use crate::status::render;
-use crate::store::{Outcome, Session, SignedDocument};
+use crate::store::{Hostile, Outcome, Phase, Session, SignedDocument};
 
 fn str_field<'a>(request: &'a Value, name: &str) -> Option<&'a str> {
     request.get(name).and_then(Value::as_str)
@@ -94,11 +96,20 @@ pub(super) async fn start(
         reads: 0,
         notify: Arc::new(Notify::new()),
         request,
+        hostile: Hostile {
+            on: shared.config.hostile(),
+            ..Hostile::default()
+        },
     };
     let t = shared.config.timings;
     let body = render(&session, session.created, &t);
     tracing::info!(%id, path = %flow.start_path(), script = %session.script, "session started");
     lock(&shared.store).sessions.insert(id.clone(), session);
+    lock(&shared.counters)
+        .starts
+        .entry(flow.start_path())
+        .or_default()
+        .started += 1;
     lifecycle::spawn(shared.clone(), id);
     Ok((StatusCode::CREATED, Json(body)))
 }
@@ -255,7 +266,31 @@ pub(super) async fn status(
     provider: Provider,
     kind: Kind,
     id: PathId,
-) -> Result<Json<Value>, ApiError> {
+) -> Response {
+    let hostile = shared.config.hostile();
+    match read_status(&shared, provider, kind, id) {
+        Ok(response) => response,
+        // A proxy or a newer service may answer an unknown session with an empty 404.
+        Err(e) if hostile && e.status == StatusCode::NOT_FOUND => {
+            lock(&shared.counters).hostile.empty_not_found += 1;
+            profile::empty_not_found()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The steps of a hostile session's plan, one per status read, before it may end.
+const HOSTILE_EMPTY_429: u8 = 0;
+const HOSTILE_BAD_GATEWAY: u8 = 1;
+const HOSTILE_PENDING: u8 = 2;
+const HOSTILE_UNKNOWN: u8 = 3;
+
+fn read_status(
+    shared: &Shared,
+    provider: Provider,
+    kind: Kind,
+    id: PathId,
+) -> Result<Response, ApiError> {
     let id = path_id(id)?;
     let t = shared.config.timings;
     let now = Instant::now();
@@ -264,6 +299,29 @@ pub(super) async fn status(
         .live(&id, now, &t)
         .filter(|s| s.flow.readable_as(provider, kind))
         .ok_or_else(|| not_found(&id))?;
+    if session.hostile.on {
+        if let Some(retry_at) = session.hostile.retry_at.take()
+            && now + std::time::Duration::from_millis(500) < retry_at
+        {
+            lock(&shared.counters).hostile.early_reads += 1;
+        }
+        // What a proxy in front of the service answers: the session is not even reached.
+        match session.hostile.step {
+            HOSTILE_EMPTY_429 => {
+                session.hostile.step += 1;
+                let (date, named) = profile::retry_after_date();
+                session.hostile.retry_at = Some(now + named);
+                lock(&shared.counters).hostile.empty_rate_limited += 1;
+                return Ok(profile::empty_rate_limited(&date));
+            }
+            HOSTILE_BAD_GATEWAY => {
+                session.hostile.step += 1;
+                lock(&shared.counters).hostile.bad_gateway += 1;
+                return Ok(profile::bad_gateway());
+            }
+            _ => {}
+        }
+    }
     session.register_read(now, &t).map_err(|wait| {
         ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
@@ -271,7 +329,29 @@ pub(super) async fn status(
         )
         .retry_after(wait)
     })?;
-    Ok(Json(render(session, now, &t)))
+    if session.hostile.on {
+        match session.hostile.step {
+            HOSTILE_PENDING => session.hostile.step += 1,
+            HOSTILE_UNKNOWN => {
+                session.hostile.step += 1;
+                // A status from a newer service, while the session is still under way (a
+                // cancelled one has ended already and reads as such).
+                let pending = matches!(session.phase(now, &t), Phase::Pending { .. });
+                session.release(now);
+                if pending {
+                    lock(&shared.counters).hostile.unknown_status += 1;
+                    let body = profile::unknown_status(&session.id, session.ref_id.as_deref());
+                    return Ok(Json(body).into_response());
+                }
+            }
+            _ => session.release(now),
+        }
+    }
+    let body = render(session, now, &t);
+    if session.hostile.on && body.get("status").and_then(Value::as_str) == Some("COMPLETED") {
+        lock(&shared.counters).hostile.lean_completions += 1;
+    }
+    Ok(Json(body).into_response())
 }
 
 pub(super) async fn cancel(
