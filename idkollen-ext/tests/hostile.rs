@@ -432,7 +432,6 @@ async fn an_unknown_session_is_expired_at_once_through_every_facade() {
             results.push((stringify!($facade.$getter), session.wait().await.map(|_| ())));
         )*};
     }
-    let began = tokio::time::Instant::now();
     read!(
         bankid_se.auth_session,
         bankid_se.sign_session,
@@ -456,10 +455,10 @@ async fn an_unknown_session_is_expired_at_once_through_every_facade() {
         .map(|(facade, r)| format!("{facade}: {r:?}"))
         .collect();
     assert!(wrong.is_empty(), "not Expired:\n{}", wrong.join("\n"));
-    // At once: one read each, no retries, no waiting.
+    // At once: one read each, no retries. (A resumed session still waits its first second:
+    // the instance that started it may have just read it.)
     let reads = sb.requests().iter().filter(|r| r.method == "GET").count();
     assert_eq!(reads, results.len());
-    assert!(began.elapsed() < std::time::Duration::from_secs(1));
     assert_eq!(sb.hostile_stats().empty_not_found, results.len() as u64);
     sb.shutdown().await;
 }
