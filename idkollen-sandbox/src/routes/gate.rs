@@ -98,7 +98,13 @@ pub(crate) async fn gate(
             let (parts, body) = next.run(request).await.into_parts();
             let bytes = match axum::body::to_bytes(body, usize::MAX).await {
                 Ok(bytes) => bytes,
-                Err(_) => return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "could not buffer the body").into_response(),
+                Err(_) => {
+                    return ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "could not buffer the body",
+                    )
+                    .into_response();
+                }
             };
             let chunk = chunk.max(1);
             let pieces = futures::stream::unfold(0, move |at| {
@@ -118,7 +124,13 @@ pub(crate) async fn gate(
             let (parts, body) = next.run(request).await.into_parts();
             let mut bytes = match axum::body::to_bytes(body, usize::MAX).await {
                 Ok(bytes) => bytes.to_vec(),
-                Err(_) => return ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "could not buffer the body").into_response(),
+                Err(_) => {
+                    return ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "could not buffer the body",
+                    )
+                    .into_response();
+                }
             };
             if let Some(last) = bytes.last_mut() {
                 *last ^= 1;
