@@ -136,7 +136,7 @@ pub enum Error {
 
     /// A local file or stream could not be read or written (a document to upload, or the
     /// writer a download goes to).
-    #[error("{operation}: {source}")]
+    #[error("{operation}: could not read or write a local file or stream")]
     Io {
         /// The operation id.
         operation: &'static str,
