@@ -10,18 +10,6 @@
 //!   a signed document is verified against the hash the completion gave for it as it
 //!   downloads ([`Documents::download_signed`]). A mismatch is
 //!   [`Error::DocumentMismatch`].
-//!
-//! # Hashes
-//!
-//! The API describes both `hash` fields only as "SHA hash of the …" (the signed PDF in
-//! `signedDocuments`, the uploaded document in the upload's answer); the published reference
-//! gives them as bare strings, without algorithm or encoding. The sandbox that stands in for
-//! the service (`idkollen-sandbox`) sends the lowercase hex SHA-256 of the exact bytes. This
-//! crate therefore reads a hash tolerantly: hex in either case, or base64 (standard or URL
-//! alphabet, padded or not), and takes the algorithm from the digest's length: 32 bytes
-//! SHA-256, 48 SHA-384, 64 SHA-512. Anything else cannot be verified and is reported as
-//! [`DocumentProblem::UnreadableHash`] rather than skipped. Computed hashes are given as
-//! lowercase hex.
 
 use std::fmt;
 use std::path::Path;
@@ -77,6 +65,19 @@ const NO_TOTAL_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 ///     .await?;
 /// # Ok(()) }
 /// ```
+///
+/// # Hashes
+///
+/// The API describes both `hash` fields only as "SHA hash of the …" (the signed PDF in
+/// `signedDocuments`, the uploaded document in the upload's answer); the published reference
+/// gives them as bare strings, without algorithm or encoding. The sandbox that stands in for
+/// the service (`idkollen-sandbox`) sends the lowercase hex SHA-256 of the exact bytes. This
+/// crate therefore reads a hash tolerantly: hex in either case, or base64 (standard or URL
+/// alphabet, padded or not), and takes the algorithm from the digest's length: 32 bytes
+/// SHA-256, 48 SHA-384, 64 SHA-512. Anything else cannot be verified and is reported as
+/// [`DocumentProblem::UnreadableHash`] rather than skipped. An upload's answer is compared
+/// only when its hash reads as a SHA-256 (the one digest computed while uploading); otherwise
+/// it is kept as given. Computed hashes are given as lowercase hex.
 #[derive(Clone, Debug)]
 pub struct Documents {
     pub(crate) client: Client,
@@ -171,7 +172,7 @@ impl Documents {
     /// A read error is [`Error::Io`] before sending, [`Error::Transport`] while sending.
     ///
     /// The answer's [`sha256`](UploadedDocument::sha256) is computed from the bytes as they
-    /// go out; when IDkollen's `hash` is a SHA-256 (see the [module docs](self) on hashes)
+    /// go out; when IDkollen's `hash` is a SHA-256 (see [hashes](Documents#hashes))
     /// and differs from it, IDkollen did not receive what was sent:
     /// [`Error::DocumentMismatch`] with [`DocumentProblem::HashMismatch`].
     pub async fn upload_reader<R>(
@@ -362,7 +363,7 @@ impl Documents {
     ///
     /// Refused before sending when the completion does not list the document
     /// ([`NotInCompletion`](DocumentProblem::NotInCompletion)) or its hash cannot be read
-    /// ([`UnreadableHash`](DocumentProblem::UnreadableHash); see the [module docs](self)).
+    /// ([`UnreadableHash`](DocumentProblem::UnreadableHash); see [hashes](Documents#hashes)).
     pub async fn download_signed(
         &self,
         completion: &BankIdNoCompleted,
