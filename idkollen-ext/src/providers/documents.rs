@@ -231,7 +231,7 @@ impl Documents {
         let request = self
             .client
             .http()
-            .post(self.url(&["v3", "document"])?)
+            .post(self.url(UPLOAD, &["v3", "document"])?)
             .header(reqwest::header::ACCEPT, "application/json")
             .header("api-version", idkollen_api::Client::api_version())
             .multipart(Form::new().part("file", part));
@@ -401,7 +401,7 @@ impl Documents {
         let request = self
             .client
             .http()
-            .get(self.url(&["v3", "document", document_id])?)
+            .get(self.url(DOWNLOAD, &["v3", "document", document_id])?)
             .header(reqwest::header::ACCEPT, "application/pdf, application/json")
             .header("api-version", idkollen_api::Client::api_version())
             .timeout(NO_TOTAL_TIMEOUT);
@@ -426,11 +426,11 @@ impl Documents {
     }
 
     /// The base URL with these path segments appended (each percent-encoded).
-    fn url(&self, segments: &[&str]) -> Result<url::Url, Error> {
+    fn url(&self, operation: &'static str, segments: &[&str]) -> Result<url::Url, Error> {
         let mut url = self.client.base_url().clone();
         url.path_segments_mut()
             .map_err(|()| Error::Request {
-                operation: DOWNLOAD,
+                operation,
                 message: "the base URL cannot take a path".into(),
             })?
             .pop_if_empty()
