@@ -12,13 +12,22 @@ const SAMPLE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> 
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let pdf = match std::env::args().nth(1) {
-        Some(path) => std::fs::read(path)?,
-        None => SAMPLE_PDF.to_vec(),
-    };
     let (client, sandbox) = common::connect().await?;
-    let document = client.documents().upload("contract.pdf", pdf).await?;
-    println!("Uploaded document {} (hash {})", document.id, document.hash);
+    // A file is streamed from disk, never held in memory whole; either way, what is not a PDF
+    // is refused before anything is sent.
+    let document = match std::env::args().nth(1) {
+        Some(path) => client.documents().upload_file(path).await?,
+        None => {
+            client
+                .documents()
+                .upload("contract.pdf", SAMPLE_PDF)
+                .await?
+        }
+    };
+    println!(
+        "Uploaded document {} ({} bytes, SHA-256 {})",
+        document.id, document.size, document.sha256
+    );
 
     let session = client
         .bankid_no()
@@ -34,14 +43,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .to_owned();
     common::open_in_browser(&url, sandbox.as_ref()).await?;
     let signed = session.wait().await?;
+
+    // Exactly the document sent was signed, and each signed PDF matches the completion's hash
+    // (checked as it downloads; a mismatch is `Error::DocumentMismatch`).
+    client.documents().check_signed(&signed, [&document.id])?;
     for doc in &signed.signed_documents {
-        let bytes = client.documents().download(&doc.id).await?;
+        let path = std::env::temp_dir().join(format!("signed-{}.pdf", doc.id));
+        let mut file = tokio::fs::File::create(&path).await?;
+        let written = client
+            .documents()
+            .download_signed(&signed, &doc.id)
+            .await?
+            .write_to(&mut file)
+            .await?;
         println!(
-            "Signed by {}: document {} ({} bytes, hash {})",
+            "Signed by {}: document {} ({written} bytes, hash {}) saved to {}",
             signed.name,
             doc.id,
-            bytes.len(),
-            doc.hash
+            doc.hash,
+            path.display()
         );
     }
     if let Some(sandbox) = sandbox {

@@ -124,6 +124,28 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+
+    /// A document was not kept whole: its bytes do not match the hash IDkollen gave for it,
+    /// or a signing did not sign exactly the documents sent. See
+    /// [`DocumentProblem`](crate::DocumentProblem).
+    #[error("document {id}: {problem}")]
+    DocumentMismatch {
+        /// The document id.
+        id: String,
+        /// What does not match.
+        problem: crate::providers::DocumentProblem,
+    },
+
+    /// A local file or stream could not be read or written (a document to upload, or the
+    /// writer a download goes to).
+    #[error("{operation}: could not read or write a local file or stream")]
+    Io {
+        /// The operation id.
+        operation: &'static str,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 impl Error {

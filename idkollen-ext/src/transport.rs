@@ -44,7 +44,10 @@ impl Transport {
             .default_headers(headers)
             .user_agent(user_agent);
         if let Some(t) = self.timeout {
-            http = http.timeout(t);
+            // Also the per-read timeout: document downloads lift the whole-request timeout
+            // (a large PDF may take longer), and are then bounded by each wait for bytes.
+            // Every other request ends within `t` anyway.
+            http = http.timeout(t).read_timeout(t);
         }
         if let Some(t) = self.connect_timeout {
             http = http.connect_timeout(t);

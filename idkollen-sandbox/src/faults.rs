@@ -18,6 +18,17 @@ pub enum FaultKind {
     DropConnection,
     /// Handle the request, then replace its body with truncated JSON (status kept).
     MalformedJson,
+    /// Handle the request, then send its body in pieces of `chunk` bytes, each after a pause
+    /// of `pause` (on tokio's clock): a slow download. Status and headers are kept.
+    SlowBody {
+        /// Bytes per piece (0 counts as 1).
+        chunk: usize,
+        /// The pause before every piece.
+        pause: Duration,
+    },
+    /// Handle the request, then flip one bit in the last byte of its body (status, headers
+    /// and length kept): a document that no longer matches its hash.
+    CorruptBody,
 }
 
 /// A fault to inject with [`Sandbox::inject`](crate::Sandbox::inject).
@@ -83,6 +94,19 @@ impl Fault {
         Self::new(FaultKind::MalformedJson)
     }
 
+    /// The next request's body is sent `chunk` bytes at a time, each piece after `pause`.
+    pub fn slow_body(chunk: usize, pause: Duration) -> Self {
+        Self::new(FaultKind::SlowBody {
+            chunk: chunk.max(1),
+            pause,
+        })
+    }
+
+    /// The next request's body arrives with one bit flipped in its last byte.
+    pub fn corrupt_body() -> Self {
+        Self::new(FaultKind::CorruptBody)
+    }
+
     /// Hit this many requests instead of one (0 counts as 1).
     pub fn times(mut self, times: u32) -> Self {
         self.times = times.max(1);
@@ -98,7 +122,8 @@ impl Fault {
 
 /// The control API's JSON form of a fault:
 /// `{"kind": "status", "status": 503, "times": 2, "pathPrefix": "/v3/freja/"}`, with `kind`
-/// one of `status`, `delay` (with `delayMs`), `drop` and `malformed`.
+/// one of `status`, `delay` (with `delayMs`), `drop`, `malformed`, `slow` (with `chunkBytes`
+/// and `pauseMs`) and `corrupt`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(crate) struct FaultSpec {
@@ -107,6 +132,10 @@ pub(crate) struct FaultSpec {
     pub status: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chunk_bytes: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pause_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub times: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -128,9 +157,22 @@ impl FaultSpec {
             },
             "drop" => FaultKind::DropConnection,
             "malformed" => FaultKind::MalformedJson,
+            "slow" => match (self.chunk_bytes, self.pause_ms) {
+                (Some(chunk), Some(ms)) => FaultKind::SlowBody {
+                    chunk: chunk.max(1),
+                    pause: Duration::from_millis(ms),
+                },
+                _ => {
+                    return Err(
+                        "chunkBytes, pauseMs: a fault of kind slow needs chunkBytes and pauseMs"
+                            .into(),
+                    );
+                }
+            },
+            "corrupt" => FaultKind::CorruptBody,
             other => {
                 return Err(format!(
-                    "kind: unknown fault kind {other:?}; use status, delay, drop or malformed"
+                    "kind: unknown fault kind {other:?}; use status, delay, drop, malformed, slow or corrupt"
                 ));
             }
         };
@@ -142,16 +184,25 @@ impl FaultSpec {
     }
 
     pub fn from_fault(fault: &Fault) -> Self {
+        let (mut chunk_bytes, mut pause_ms) = (None, None);
         let (kind, status, delay_ms) = match &fault.kind {
             FaultKind::Status(s) => ("status", Some(*s), None),
             FaultKind::Delay(d) => ("delay", None, Some(d.as_millis() as u64)),
             FaultKind::DropConnection => ("drop", None, None),
             FaultKind::MalformedJson => ("malformed", None, None),
+            FaultKind::SlowBody { chunk, pause } => {
+                chunk_bytes = Some(*chunk);
+                pause_ms = Some(pause.as_millis() as u64);
+                ("slow", None, None)
+            }
+            FaultKind::CorruptBody => ("corrupt", None, None),
         };
         Self {
             kind: kind.into(),
             status,
             delay_ms,
+            chunk_bytes,
+            pause_ms,
             times: Some(fault.times),
             path_prefix: fault.path_prefix.clone(),
         }
@@ -212,6 +263,17 @@ mod tests {
         let back = FaultSpec::from_fault(&fault).into_fault().expect("valid");
         assert_eq!(back, fault);
         let bad: FaultSpec = serde_json::from_str(r#"{"kind":"status"}"#).expect("json");
+        assert!(bad.into_fault().is_err());
+
+        let spec: FaultSpec =
+            serde_json::from_str(r#"{"kind":"slow","chunkBytes":4096,"pauseMs":2000}"#)
+                .expect("json");
+        let fault = spec.into_fault().expect("valid");
+        assert_eq!(fault, Fault::slow_body(4096, Duration::from_secs(2)));
+        assert_eq!(FaultSpec::from_fault(&fault).into_fault(), Ok(fault));
+        let spec: FaultSpec = serde_json::from_str(r#"{"kind":"corrupt"}"#).expect("json");
+        assert_eq!(spec.into_fault(), Ok(Fault::corrupt_body()));
+        let bad: FaultSpec = serde_json::from_str(r#"{"kind":"slow","pauseMs":1}"#).expect("json");
         assert!(bad.into_fault().is_err());
     }
 }

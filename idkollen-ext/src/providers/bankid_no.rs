@@ -197,7 +197,10 @@ impl BankIdNoSign {
     }
 
     /// PDF documents to sign, by the ids [`Documents::upload`](crate::Documents::upload)
-    /// returned.
+    /// (or `upload_file`, `upload_reader`) returned. Once the signing completes,
+    /// [`Documents::check_signed`](crate::Documents::check_signed) checks that exactly these
+    /// were signed, and [`Documents::download_signed`](crate::Documents::download_signed)
+    /// downloads each, verified against the completion's hash.
     pub fn documents<I, S>(mut self, ids: I) -> Self
     where
         I: IntoIterator<Item = S>,

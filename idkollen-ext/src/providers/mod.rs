@@ -14,7 +14,7 @@ mod vipps;
 pub use age::AgeVerificationBuilder;
 pub use bankid_no::*;
 pub use bankid_se::*;
-pub use documents::Documents;
+pub use documents::{DocumentDownload, DocumentProblem, Documents, UploadedDocument};
 pub use freja::*;
 pub use ftn::*;
 pub use mitid::*;

@@ -103,6 +103,49 @@ pub(crate) async fn gate(
                 Body::from("{\"status\": \"PENDING\", \"id\": \"trunc"),
             )
         }
+        Some(FaultKind::SlowBody { chunk, pause }) => {
+            let (parts, body) = next.run(request).await.into_parts();
+            let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+                Ok(bytes) => bytes,
+                Err(_) => {
+                    return ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "could not buffer the body",
+                    )
+                    .into_response();
+                }
+            };
+            let chunk = chunk.max(1);
+            let pieces = futures::stream::unfold(0, move |at| {
+                let bytes = bytes.clone();
+                async move {
+                    if at >= bytes.len() {
+                        return None;
+                    }
+                    tokio::time::sleep(pause).await;
+                    let end = (at + chunk).min(bytes.len());
+                    Some((Ok::<_, std::convert::Infallible>(bytes.slice(at..end)), end))
+                }
+            });
+            Response::from_parts(parts, Body::from_stream(pieces))
+        }
+        Some(FaultKind::CorruptBody) => {
+            let (parts, body) = next.run(request).await.into_parts();
+            let mut bytes = match axum::body::to_bytes(body, usize::MAX).await {
+                Ok(bytes) => bytes.to_vec(),
+                Err(_) => {
+                    return ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "could not buffer the body",
+                    )
+                    .into_response();
+                }
+            };
+            if let Some(last) = bytes.last_mut() {
+                *last ^= 1;
+            }
+            Response::from_parts(parts, Body::from(bytes))
+        }
     };
     if !is_control && response.status() == StatusCode::TOO_MANY_REQUESTS {
         shared.rate_limited.fetch_add(1, Ordering::Relaxed);
