@@ -651,14 +651,7 @@ mod tests {
 
     #[test]
     fn provider_and_flow_serialise_as_their_path_segments() {
-        for p in [
-            Provider::BankIdSe,
-            Provider::Freja,
-            Provider::BankIdNo,
-            Provider::Vipps,
-            Provider::MitId,
-            Provider::Ftn,
-        ] {
+        for p in Provider::ALL {
             assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
         }
         for f in [Flow::Auth, Flow::Sign, Flow::AgeVerification] {

@@ -105,16 +105,28 @@ fn omit_multipart_operations(spec: &mut Value) -> Vec<String> {
     removed.into_iter().map(|(_, _, label)| label).collect()
 }
 
-fn accept_any_2xx(spec: &mut Value) -> Vec<String> {
+/// Calls `f` with the responses of every operation; returns the labels of the operations for
+/// which `f` says it changed something.
+fn for_each_responses(
+    spec: &mut Value,
+    mut f: impl FnMut(&mut serde_json::Map<String, Value>) -> bool,
+) -> Vec<String> {
     let mut changed = Vec::new();
     for_each_operation(spec, |path, method, operation| {
         let label = operation_label(path, method, operation);
-        let Some(responses) = operation
+        if let Some(responses) = operation
             .get_mut("responses")
             .and_then(Value::as_object_mut)
-        else {
-            return;
-        };
+            && f(responses)
+        {
+            changed.push(label);
+        }
+    });
+    changed
+}
+
+fn accept_any_2xx(spec: &mut Value) -> Vec<String> {
+    for_each_responses(spec, |responses| {
         let success: Vec<String> = responses
             .keys()
             .filter(|code| {
@@ -123,34 +135,23 @@ fn accept_any_2xx(spec: &mut Value) -> Vec<String> {
             .cloned()
             .collect();
         // Only a single documented success code can be widened without merging response types.
-        if let [code] = success.as_slice() {
-            let response = responses.remove(code).expect("key was just listed");
-            responses.insert("2XX".to_string(), response);
-            changed.push(label);
-        }
-    });
-    changed
+        let [code] = success.as_slice() else {
+            return false;
+        };
+        let response = responses.remove(code).expect("key was just listed");
+        responses.insert("2XX".to_string(), response);
+        true
+    })
 }
 
 fn untyped_error_bodies(spec: &mut Value) -> Vec<String> {
-    let mut changed = Vec::new();
-    for_each_operation(spec, |path, method, operation| {
-        let label = operation_label(path, method, operation);
-        let Some(responses) = operation
-            .get_mut("responses")
-            .and_then(Value::as_object_mut)
-        else {
-            return;
-        };
+    for_each_responses(spec, |responses| {
         let before = responses.len();
         // Undocumented statuses reach the caller as the whole response, status, headers and
         // body intact: the documented error statuses go the same way.
         responses.retain(|code, _| code.starts_with('2'));
-        if responses.len() != before {
-            changed.push(label);
-        }
-    });
-    changed
+        responses.len() != before
+    })
 }
 
 #[cfg(test)]
