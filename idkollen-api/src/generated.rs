@@ -4866,6 +4866,9 @@ Sends a `POST` request to `/v3/bankid-no/age-verification`
         let info = OperationInfo {
             operation_id: "bankid_no_start_age_verification",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -4926,6 +4929,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_no_get_age_verification_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -4981,6 +4987,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_no_cancel_age_verification",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5034,6 +5043,9 @@ Sends a `POST` request to `/v3/bankid-no/auth`
         let info = OperationInfo {
             operation_id: "bankid_no_start_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5090,6 +5102,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_no_get_auth_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5144,6 +5159,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_no_cancel_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5197,6 +5215,9 @@ Sends a `POST` request to `/v3/bankid-no/backchannel/auth`
         let info = OperationInfo {
             operation_id: "bankid_no_start_backchannel_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5250,6 +5271,9 @@ Sends a `POST` request to `/v3/bankid-no/sign`
         let info = OperationInfo {
             operation_id: "bankid_no_start_sign",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5306,6 +5330,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_no_get_sign_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5360,6 +5387,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_no_cancel_sign",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5414,6 +5444,9 @@ Sends a `POST` request to `/v3/bankid-se/age-verification`
         let info = OperationInfo {
             operation_id: "bankid_se_start_age_verification",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5474,6 +5507,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_se_get_age_verification_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5529,6 +5565,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_se_cancel_age_verification",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5582,6 +5621,9 @@ Sends a `POST` request to `/v3/bankid-se/auth`
         let info = OperationInfo {
             operation_id: "bankid_se_start_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5638,6 +5680,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_se_get_auth_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5692,6 +5737,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_se_cancel_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5745,6 +5793,9 @@ Sends a `POST` request to `/v3/bankid-se/phone/auth`
         let info = OperationInfo {
             operation_id: "bankid_se_start_phone_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5798,6 +5849,9 @@ Sends a `POST` request to `/v3/bankid-se/phone/sign`
         let info = OperationInfo {
             operation_id: "bankid_se_start_phone_sign",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5849,6 +5903,9 @@ Sends a `POST` request to `/v3/bankid-se/sign`
         let info = OperationInfo {
             operation_id: "bankid_se_start_sign",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5905,6 +5962,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_se_get_sign_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5959,6 +6019,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_se_cancel_sign",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6013,6 +6076,9 @@ Sends a `POST` request to `/v3/bankid-se/verify`
         let info = OperationInfo {
             operation_id: "bankid_se_verify_qr",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6059,6 +6125,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "document_download",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6113,6 +6182,9 @@ Sends a `POST` request to `/v3/freja/age-verification`
         let info = OperationInfo {
             operation_id: "freja_start_age_verification",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6173,6 +6245,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "freja_get_age_verification_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6228,6 +6303,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "freja_cancel_age_verification",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6281,6 +6359,9 @@ Sends a `POST` request to `/v3/freja/auth`
         let info = OperationInfo {
             operation_id: "freja_start_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6337,6 +6418,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "freja_get_auth_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6391,6 +6475,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "freja_cancel_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6444,6 +6531,9 @@ Sends a `POST` request to `/v3/freja/backchannel/auth`
         let info = OperationInfo {
             operation_id: "freja_start_backchannel_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6497,6 +6587,9 @@ Sends a `POST` request to `/v3/freja/backchannel/sign`
         let info = OperationInfo {
             operation_id: "freja_start_backchannel_sign",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6550,6 +6643,9 @@ Sends a `POST` request to `/v3/freja/sign`
         let info = OperationInfo {
             operation_id: "freja_start_sign",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6606,6 +6702,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "freja_get_sign_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6660,6 +6759,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "freja_cancel_sign",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6714,6 +6816,9 @@ Sends a `POST` request to `/v3/ftn/age-verification`
         let info = OperationInfo {
             operation_id: "ftn_start_age_verification",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6773,6 +6878,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "ftn_get_age_verification_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6827,6 +6935,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "ftn_cancel_age_verification",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6880,6 +6991,9 @@ Sends a `POST` request to `/v3/ftn/auth`
         let info = OperationInfo {
             operation_id: "ftn_start_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6936,6 +7050,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "ftn_get_auth_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6990,6 +7107,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "ftn_cancel_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7044,6 +7164,9 @@ Sends a `POST` request to `/v3/mitid/age-verification`
         let info = OperationInfo {
             operation_id: "mitid_start_age_verification",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7104,6 +7227,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "mitid_get_age_verification_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7159,6 +7285,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "mitid_cancel_age_verification",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7212,6 +7341,9 @@ Sends a `POST` request to `/v3/mitid/auth`
         let info = OperationInfo {
             operation_id: "mitid_start_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7268,6 +7400,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "mitid_get_auth_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7322,6 +7457,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "mitid_cancel_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7375,6 +7513,9 @@ Sends a `POST` request to `/v3/mitid/backchannel/auth`
         let info = OperationInfo {
             operation_id: "mitid_start_backchannel_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7428,6 +7569,9 @@ Sends a `POST` request to `/v3/mitid/sign`
         let info = OperationInfo {
             operation_id: "mitid_start_sign",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7484,6 +7628,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "mitid_get_sign_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7538,6 +7685,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "mitid_cancel_sign",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7591,6 +7741,9 @@ Sends a `POST` request to `/v3/vipps/auth`
         let info = OperationInfo {
             operation_id: "vipps_start_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7647,6 +7800,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "vipps_get_auth_status",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7701,6 +7857,9 @@ Arguments:
         let info = OperationInfo {
             operation_id: "vipps_cancel_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7754,6 +7913,9 @@ Sends a `POST` request to `/v3/vipps/backchannel/auth`
         let info = OperationInfo {
             operation_id: "vipps_start_backchannel_auth",
         };
+        (|request: &mut ::reqwest::Request| {
+            request.headers_mut().remove("api-version");
+        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
