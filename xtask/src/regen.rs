@@ -101,9 +101,11 @@ pub fn generate(spec_text: &str, generator_version: &str) -> Result<String, Erro
         // progenitor 0.15 adds `api-version: <info.version>` to every request, with no setting
         // to turn it off. IDkollen documents no such header and its official clients send none,
         // so a pre-request hook (which progenitor calls with the built request) removes it.
-        .with_pre_hook(STRIP_API_VERSION.parse().map_err(|e| {
-            format!("the api-version hook is not a token stream: {e}")
-        })?);
+        .with_pre_hook(
+            STRIP_API_VERSION
+                .parse()
+                .map_err(|e| format!("the api-version hook is not a token stream: {e}"))?,
+        );
     let mut generator = progenitor::Generator::new(&settings);
     // progenitor reports most problems as errors but still asserts on a few; turn a panic into an
     // error that names the cause instead of a backtrace.
