@@ -59,7 +59,10 @@ fn every_operation_taking_a_callback_url_documents_the_signed_callback() {
         assert_eq!(header["required"], true);
         // The pattern is 43 base64 characters and one `=`: what the SDK's signature looks like.
         assert_eq!(header["schema"]["pattern"], "^[A-Za-z0-9+/]{43}=$");
-        let signature = sign(br#"{"id":"s1","status":"FAILED","error":"CANCELLED"}"#, b"secret");
+        let signature = sign(
+            br#"{"id":"s1","status":"FAILED","error":"CANCELLED"}"#,
+            b"secret",
+        );
         assert_eq!(signature.len(), 44);
         assert!(signature.ends_with('='));
         assert!(
