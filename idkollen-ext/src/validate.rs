@@ -5,6 +5,26 @@ use std::fmt::Display;
 use crate::error::ValidationError;
 use crate::identity::WireForm;
 
+/// At most `max` characters once the UTF-8 bytes of `value` are base64-encoded (with padding),
+/// for fields whose limit the service applies after encoding them.
+pub(crate) fn base64_length(
+    field: &'static str,
+    value: &str,
+    max: usize,
+) -> Result<(), ValidationError> {
+    let encoded = value.len().div_ceil(3) * 4;
+    if encoded > max {
+        return Err(ValidationError::new(
+            field,
+            format!(
+                "{} bytes, {encoded} characters once base64-encoded, at most {max} allowed",
+                value.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Length in characters (the API counts characters, not bytes) within `min..=max`.
 pub(crate) fn length(
     field: &'static str,
@@ -115,6 +135,22 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base64_length_counts_the_encoded_utf8_bytes() {
+        // 1,125 bytes encode to exactly 1,500 characters; one more byte needs 4 more.
+        assert!(base64_length("intent", &"a".repeat(1_125), 1_500).is_ok());
+        assert!(base64_length("intent", &"a".repeat(1_126), 1_500).is_err());
+        // "å" is two bytes: 563 of them are 1,126 bytes, over the limit though only 563
+        // characters long.
+        assert!(base64_length("intent", &"å".repeat(562), 1_500).is_ok());
+        let err = base64_length("intent", &"å".repeat(563), 1_500).unwrap_err();
+        assert_eq!(err.field(), "intent");
+        assert_eq!(
+            err.reason(),
+            "1126 bytes, 1504 characters once base64-encoded, at most 1500 allowed"
+        );
+    }
 
     #[test]
     fn counts_characters_not_bytes() {

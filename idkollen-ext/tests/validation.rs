@@ -39,6 +39,22 @@ async fn limits_are_checked_before_sending() {
         field(c.bankid_se().auth().intent(long(2_001)).send().await),
         "intent"
     );
+    // The guide's limit: 1,500 characters after base64, i.e. 1,125 bytes of UTF-8 (stricter than
+    // the reference's 2,000 characters).
+    assert_eq!(
+        field(c.bankid_se().auth().intent("a".repeat(1_126)).send().await),
+        "intent"
+    );
+    assert_eq!(
+        field(
+            c.bankid_se()
+                .phone_auth("199001012310", CallInitiator::Rp)
+                .intent(long(563))
+                .send()
+                .await
+        ),
+        "intent"
+    );
     assert_eq!(field(c.bankid_se().auth().ssn(" ").send().await), "ssn");
     assert_eq!(
         field(c.bankid_se().auth().callback_url("not a url").send().await),

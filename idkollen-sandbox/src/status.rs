@@ -130,6 +130,17 @@ fn completed(
         out.insert("givenName".into(), json!(p.given_name));
         out.insert("surname".into(), json!(p.surname));
     };
+    // When the session ended: `signedAt` for a signing, `authenticatedAt` otherwise (the fields
+    // of identisure-client 0.1.0's completed results).
+    let ended_at = |out: &mut Map<String, Value>| {
+        let at = ended.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        let field = if flow.kind == Kind::Sign {
+            "signedAt"
+        } else {
+            "authenticatedAt"
+        };
+        out.insert(field.into(), json!(at));
+    };
     let signatory = |out: &mut Map<String, Value>| {
         if let Some(org) = text(request, "orgNumber") {
             out.insert(
@@ -151,13 +162,7 @@ fn completed(
                 "certStartDate".into(),
                 json!(issued.format("%Y-%m-%d").to_string()),
             );
-            let at = ended.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            let at_field = if flow.kind == Kind::Sign {
-                "signedAt"
-            } else {
-                "authenticatedAt"
-            };
-            out.insert(at_field.into(), json!(at));
+            ended_at(out);
             let ocsp = sha256_hex(format!("ocsp:{}", session.id).as_bytes());
             out.insert(
                 "ocspResponse".into(),
@@ -177,6 +182,7 @@ fn completed(
             let country = text(request, "country").unwrap_or_else(|| p.country.to_owned());
             out.insert("country".into(), json!(country));
             identity(out);
+            ended_at(out);
             if flag(request, "requestAddress") {
                 out.insert("address".into(), json!(p.address));
             }
@@ -210,6 +216,13 @@ fn completed(
             }
             if flag(request, "requestAddress") {
                 out.insert("address".into(), json!(p.address));
+            }
+            ended_at(out);
+            if flow.provider == Provider::Ftn {
+                // The bank the user identified with: one of FTN's, chosen by the persona.
+                const BANKS: [&str; 4] = ["OP", "Nordea", "Danske Bank", "S-Pankki"];
+                let pick = usize::from(sha256_hex(p.ssn.as_bytes()).as_bytes()[0]) % BANKS.len();
+                out.insert("bankName".into(), json!(BANKS[pick]));
             }
             if flow.kind == Kind::Sign {
                 signed(session, out);

@@ -194,9 +194,11 @@ impl Validator {
             return;
         }
         // No variant matched: when the discriminator names one, report its violations, which
-        // say far more than "matches no variant".
+        // say far more than "matches no variant". Open status unions carry their mapping as
+        // `x-discriminator` (see openapi/README.md), which serves the same purpose here.
         let mapped = schema
             .get("discriminator")
+            .or_else(|| schema.get("x-discriminator"))
             .and_then(|d| {
                 let property = d.get("propertyName")?.as_str()?;
                 let tag = value.get(property)?.as_str()?;

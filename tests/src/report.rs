@@ -82,7 +82,10 @@ pub fn schemas(spec: &Value) -> String {
         if let Some(variants) = schema.get("oneOf").and_then(Value::as_array) {
             let names: Vec<String> = variants.iter().map(type_of).collect();
             writeln!(out, "{name}: oneOf {}", names.join(" | ")).unwrap();
-            if let Some(d) = schema.get("discriminator") {
+            let discriminator = ["discriminator", "x-discriminator"]
+                .into_iter()
+                .find_map(|key| Some((key, schema.get(key)?)));
+            if let Some((key, d)) = discriminator {
                 let mapping = d["mapping"]
                     .as_object()
                     .map(|m| {
@@ -99,7 +102,7 @@ pub fn schemas(spec: &Value) -> String {
                     .unwrap_or_default();
                 writeln!(
                     out,
-                    "  discriminator {}: {mapping}",
+                    "  {key} {}: {mapping}",
                     d["propertyName"].as_str().unwrap_or("?")
                 )
                 .unwrap();

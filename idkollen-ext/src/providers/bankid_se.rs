@@ -13,8 +13,16 @@ use crate::validate;
 
 /// BankID SE signs texts of at most this many characters.
 pub const BANKID_SE_MAX_TEXT: usize = 50_000;
-/// The longest `intent` and `digest`.
-pub const BANKID_SE_MAX_INTENT: usize = 2_000;
+/// The longest `intent` once base64-encoded, in characters: the BankID SE guide's "max 1500
+/// characters after base64". The API reference says 2,000 characters; the stricter limit wins.
+/// The SDK sends the text as it is and the service encodes it, so the limit is checked on the
+/// length of the base64 encoding of its UTF-8 bytes: at most 1,125 bytes.
+pub const BANKID_SE_MAX_INTENT_BASE64: usize = 1_500;
+/// The longest `intent` in UTF-8 bytes (1,125: the bytes whose base64 encoding is 1,500
+/// characters).
+pub const BANKID_SE_MAX_INTENT: usize = BANKID_SE_MAX_INTENT_BASE64 / 4 * 3;
+/// The longest `digest`, in characters (the API reference).
+pub const BANKID_SE_MAX_DIGEST: usize = 2_000;
 
 /// Swedish BankID operations. From [`Client::bankid_se`].
 #[derive(Clone, Debug)]
@@ -141,7 +149,8 @@ impl BankIdSeAuth {
         ip_address: text,
         /// Where IDkollen posts the result.
         callback_url: text,
-        /// Text shown to the user about what they are logging in to (1 to 2,000 characters).
+        /// Text shown to the user about what they are logging in to (not empty, at most 1,500
+        /// characters once base64-encoded: 1,125 bytes of UTF-8).
         intent: text,
         /// Check that the user may sign for this Swedish organisation.
         org_number: text,
@@ -161,7 +170,8 @@ impl BankIdSeAuth {
     pub async fn send(self) -> Result<Session<BankIdSeCompleted>, Error> {
         let client = self.client;
         if let Some(intent) = &self.intent {
-            validate::length("intent", intent, 1, BANKID_SE_MAX_INTENT)?;
+            validate::length("intent", intent, 1, usize::MAX)?;
+            validate::base64_length("intent", intent, BANKID_SE_MAX_INTENT_BASE64)?;
         }
         if let Some(ssn) = &self.ssn {
             validate::required("ssn", ssn)?;
@@ -213,7 +223,8 @@ impl BankIdSePhoneAuth {
     setters! {
         /// Where IDkollen posts the result.
         callback_url: text,
-        /// Text shown to the user (1 to 2,000 characters).
+        /// Text shown to the user (not empty, at most 1,500 characters once base64-encoded: 1,125
+        /// bytes of UTF-8).
         intent: text,
         /// Check that the user may sign for this Swedish organisation.
         org_number: text,
@@ -234,7 +245,8 @@ impl BankIdSePhoneAuth {
     pub async fn send(self) -> Result<Session<BankIdSeCompleted>, Error> {
         validate::required("ssn", &self.ssn)?;
         if let Some(intent) = &self.intent {
-            validate::length("intent", intent, 1, BANKID_SE_MAX_INTENT)?;
+            validate::length("intent", intent, 1, usize::MAX)?;
+            validate::base64_length("intent", intent, BANKID_SE_MAX_INTENT_BASE64)?;
         }
         let body = types::BankIdSePhoneAuthRequest {
             call_initiator: self.call_initiator,
@@ -307,7 +319,7 @@ impl BankIdSeSign {
         validate::required("text", &self.text)?;
         validate::length("text", &self.text, 1, BANKID_SE_MAX_TEXT)?;
         if let Some(digest) = &self.digest {
-            validate::length("digest", digest, 1, BANKID_SE_MAX_INTENT)?;
+            validate::length("digest", digest, 1, BANKID_SE_MAX_DIGEST)?;
         }
         if let Some(ssn) = &self.ssn {
             validate::required("ssn", ssn)?;
@@ -384,7 +396,7 @@ impl BankIdSePhoneSign {
         validate::required("text", &self.text)?;
         validate::length("text", &self.text, 1, BANKID_SE_MAX_TEXT)?;
         if let Some(digest) = &self.digest {
-            validate::length("digest", digest, 1, BANKID_SE_MAX_INTENT)?;
+            validate::length("digest", digest, 1, BANKID_SE_MAX_DIGEST)?;
         }
         let body = types::BankIdSePhoneSignRequest {
             call_initiator: self.call_initiator,
