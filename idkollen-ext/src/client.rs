@@ -19,9 +19,6 @@ use crate::error::{Error, ValidationError};
 use crate::poll::{Gate, PollPolicy};
 use crate::transport::{Transport, check_base_url};
 
-/// The `User-Agent` every request carries, before an optional application suffix.
-pub const USER_AGENT: &str = concat!("idkollen-rs/", env!("CARGO_PKG_VERSION"));
-
 /// Which IDkollen installation to talk to.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -276,6 +273,16 @@ impl fmt::Debug for ClientBuilder {
                 &self.callback_secret.as_ref().map(|_| "[redacted]"),
             )
             .finish_non_exhaustive()
+    }
+}
+
+impl crate::callback::CallbackSink for Client {
+    fn deliver_callback(
+        &self,
+        raw_body: &[u8],
+        signature: Option<&str>,
+    ) -> Result<Callback, CallbackError> {
+        Client::deliver_callback(self, raw_body, signature)
     }
 }
 

@@ -133,7 +133,7 @@ pub enum Error {
         /// The document id.
         id: String,
         /// What does not match.
-        problem: crate::providers::DocumentProblem,
+        problem: DocumentProblem,
     },
 
     /// A local file or stream could not be read or written (a document to upload, or the
@@ -348,6 +348,39 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         at.duration_since(std::time::SystemTime::now())
             .unwrap_or_default(),
     )
+}
+
+/// Why a document is not what it should be. In [`Error::DocumentMismatch`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DocumentProblem {
+    /// Its bytes do not hash to what IDkollen said: the signed PDF downloaded, or the PDF as
+    /// IDkollen received it at upload (then the stored document is not the one sent: do not
+    /// have it signed).
+    #[error("its bytes hash to {actual}, not to {expected}")]
+    HashMismatch {
+        /// The hash IDkollen gave, as given.
+        expected: String,
+        /// The hash of the bytes, lowercase hex, by the algorithm `expected`'s length implies.
+        actual: String,
+    },
+    /// The completed signing does not list it: it was sent for signing and not signed, or a
+    /// signed download was asked for a document the signing did not sign.
+    #[error("the completed signing does not list it")]
+    NotInCompletion,
+    /// The completed signing lists it, but it was not sent for signing.
+    #[error("the completed signing lists it, but it was not sent for signing")]
+    NotRequested,
+    /// The completed signing lists it more than once.
+    #[error("the completed signing lists it more than once")]
+    Duplicate,
+    /// The hash the completed signing gave for it is not a SHA-256, SHA-384 or SHA-512
+    /// digest in hex or base64, so its bytes cannot be verified.
+    #[error("its hash {hash:?} is not a SHA-256, SHA-384 or SHA-512 digest in hex or base64")]
+    UnreadableHash {
+        /// The hash, as given.
+        hash: String,
+    },
 }
 
 /// A request field that breaks the API's rules, found before anything was sent.

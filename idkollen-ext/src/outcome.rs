@@ -2,7 +2,7 @@
 
 use idkollen_api::types;
 
-use crate::session::{Flow, Provider};
+use crate::provider::{Flow, Provider};
 
 /// A completed session of any provider, before it is narrowed to the caller's type. `Debug`
 /// redacts personal data, as [`Completed`]'s does.

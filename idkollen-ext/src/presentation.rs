@@ -7,8 +7,9 @@ use tokio::time::Instant;
 
 use crate::launch::{Platform, bankid_link, freja_link};
 use crate::outcome::Outcome;
+use crate::provider::Provider;
 use crate::qr::{BankIdQr, QrError, QrImage};
-use crate::session::{Provider, Session};
+use crate::session::Session;
 
 impl<C: Outcome> Session<C> {
     /// BankID SE: the animated QR code of this order, or `None` when the session has none

@@ -5,263 +5,17 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use futures::Stream;
-use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
 use crate::codes::{FailureCode, HintCode, Status};
 use crate::error::{Error, ValidationError};
+pub use crate::handle::SessionHandle;
 use crate::outcome::{Completed, Outcome};
-use crate::poll::{Engine, Gate, PollPolicy, SessionSource, Snapshot, cancel, snapshot_from_json};
+use crate::poll::{Engine, Gate, PollPolicy, Snapshot};
+use crate::table::{SessionSource, cancel, snapshot_from_json};
 
 /// Where a session's callback arrives, if one does.
 type CallbackReceiver = crate::callback::hub::Subscription;
-
-/// An eID provider.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum Provider {
-    /// Swedish BankID.
-    #[serde(rename = "bankid-se")]
-    BankIdSe,
-    /// Freja eID.
-    Freja,
-    /// Norwegian BankID.
-    #[serde(rename = "bankid-no")]
-    BankIdNo,
-    /// Vipps MobilePay.
-    Vipps,
-    /// Danish MitID.
-    #[serde(rename = "mitid")]
-    MitId,
-    /// Finnish Trust Network.
-    Ftn,
-}
-
-impl Provider {
-    /// Every provider.
-    pub const ALL: [Provider; 6] = [
-        Provider::BankIdSe,
-        Provider::Freja,
-        Provider::BankIdNo,
-        Provider::Vipps,
-        Provider::MitId,
-        Provider::Ftn,
-    ];
-
-    /// The provider's path segment in the API (`bankid-se`, `freja`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Provider::BankIdSe => "bankid-se",
-            Provider::Freja => "freja",
-            Provider::BankIdNo => "bankid-no",
-            Provider::Vipps => "vipps",
-            Provider::MitId => "mitid",
-            Provider::Ftn => "ftn",
-        }
-    }
-
-    /// Whether the provider has sessions of this flow.
-    pub fn supports(self, flow: Flow) -> bool {
-        match flow {
-            Flow::Auth => true,
-            Flow::Sign => matches!(
-                self,
-                Provider::BankIdSe | Provider::Freja | Provider::BankIdNo | Provider::MitId
-            ),
-            Flow::AgeVerification => self != Provider::Vipps,
-        }
-    }
-}
-
-/// The kind of session, which decides the path it is polled and cancelled on. Phone and
-/// backchannel sessions are polled as `Auth` or `Sign`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-#[non_exhaustive]
-pub enum Flow {
-    /// Authentication.
-    Auth,
-    /// Signing.
-    Sign,
-    /// Age verification.
-    AgeVerification,
-}
-
-impl Flow {
-    /// The flow's path segment in the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Flow::Auth => "auth",
-            Flow::Sign => "sign",
-            Flow::AgeVerification => "age-verification",
-        }
-    }
-}
-
-/// Everything needed to resume a session on any instance of a backend: store it (it
-/// serialises with serde), then [`Client::resume`] it.
-///
-/// It holds the QR start secret of a BankID session: keep it server-side. `Debug` redacts
-/// it.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SessionHandle {
-    provider: Provider,
-    flow: Flow,
-    id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    ref_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    auto_start_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    qr_start_token: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    qr_start_secret: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    qr_data: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    binding_message: Option<String>,
-    /// When the start answer arrived, in milliseconds since the Unix epoch: BankID's QR
-    /// frames count seconds from it, so another instance can go on animating the code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    started_at_ms: Option<u64>,
-}
-
-impl fmt::Debug for SessionHandle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SessionHandle")
-            .field("provider", &self.provider)
-            .field("flow", &self.flow)
-            .field("id", &self.id)
-            .field("ref_id", &self.ref_id)
-            .field("auto_start_token", &self.auto_start_token)
-            .field("qr_start_token", &self.qr_start_token)
-            .field(
-                "qr_start_secret",
-                &self.qr_start_secret.as_ref().map(|_| "[redacted]"),
-            )
-            .field("qr_data", &self.qr_data)
-            .field("url", &self.url)
-            .field("binding_message", &self.binding_message)
-            .field("started_at_ms", &self.started_at_ms)
-            .finish()
-    }
-}
-
-impl SessionHandle {
-    /// A handle for a session started elsewhere, known by its id.
-    pub fn new(provider: Provider, flow: Flow, id: impl Into<String>) -> Self {
-        Self {
-            provider,
-            flow,
-            id: id.into(),
-            ref_id: None,
-            auto_start_token: None,
-            qr_start_token: None,
-            qr_start_secret: None,
-            qr_data: None,
-            url: None,
-            binding_message: None,
-            started_at_ms: None,
-        }
-    }
-
-    /// Stamps the handle with the current wall-clock time as the session's start.
-    pub(crate) fn started_now(mut self) -> Self {
-        self.started_at_ms = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()
-            .and_then(|d| u64::try_from(d.as_millis()).ok());
-        self
-    }
-
-    pub(crate) fn with_ref_id(mut self, ref_id: Option<String>) -> Self {
-        self.ref_id = ref_id;
-        self
-    }
-
-    pub(crate) fn with_bankid_tokens(
-        mut self,
-        auto_start_token: Option<String>,
-        qr_start_token: Option<String>,
-        qr_start_secret: Option<String>,
-    ) -> Self {
-        self.auto_start_token = auto_start_token;
-        self.qr_start_token = qr_start_token;
-        self.qr_start_secret = qr_start_secret;
-        self
-    }
-
-    pub(crate) fn with_freja_tokens(
-        mut self,
-        auto_start_token: Option<String>,
-        qr_data: Option<String>,
-    ) -> Self {
-        self.auto_start_token = auto_start_token;
-        self.qr_data = qr_data;
-        self
-    }
-
-    pub(crate) fn with_url(mut self, url: Option<String>) -> Self {
-        self.url = url;
-        self
-    }
-
-    pub(crate) fn with_binding_message(mut self, message: Option<String>) -> Self {
-        self.binding_message = message;
-        self
-    }
-
-    /// The provider.
-    pub fn provider(&self) -> Provider {
-        self.provider
-    }
-    /// The flow.
-    pub fn flow(&self) -> Flow {
-        self.flow
-    }
-    /// The session id.
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-    /// The caller's reference, as echoed by the service.
-    pub fn ref_id(&self) -> Option<&str> {
-        self.ref_id.as_deref()
-    }
-    /// BankID SE / Freja: the token that starts the app on the same device.
-    pub fn auto_start_token(&self) -> Option<&str> {
-        self.auto_start_token.as_deref()
-    }
-    /// BankID SE: the public part of the animated QR code.
-    pub fn qr_start_token(&self) -> Option<&str> {
-        self.qr_start_token.as_deref()
-    }
-    /// BankID SE: the secret the QR frames are computed with. Never send it to a browser.
-    pub fn qr_start_secret(&self) -> Option<&str> {
-        self.qr_start_secret.as_deref()
-    }
-    /// Freja: the content of the QR code.
-    pub fn qr_data(&self) -> Option<&str> {
-        self.qr_data.as_deref()
-    }
-    /// Redirect flows: where to send the user's browser.
-    pub fn url(&self) -> Option<&str> {
-        self.url.as_deref()
-    }
-    /// Backchannel flows: the message the user should see in their app.
-    pub fn binding_message(&self) -> Option<&str> {
-        self.binding_message.as_deref()
-    }
-    /// When the start answer arrived (wall clock), for sessions started by this crate.
-    /// BankID SE QR frames count whole seconds from this moment.
-    pub fn started_at(&self) -> Option<std::time::SystemTime> {
-        self.started_at_ms
-            .map(|ms| std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms))
-    }
-}
 
 /// The state of a session after one status read.
 #[derive(Debug)]
@@ -331,19 +85,21 @@ impl Client {
     /// A session from a stored handle, to wait on or cancel from any instance. `C` must be
     /// the completed type of the handle's provider and flow.
     pub fn resume<C: Outcome>(&self, handle: SessionHandle) -> Result<Session<C>, Error> {
-        if !handle.provider.supports(handle.flow) || !C::accepts(handle.provider, handle.flow) {
+        if !handle.provider().supports(handle.flow())
+            || !C::accepts(handle.provider(), handle.flow())
+        {
             return Err(ValidationError::new(
                 "handle",
                 format!(
                     "a {} {} session does not complete with {}",
-                    handle.provider.as_str(),
-                    handle.flow.as_str(),
+                    handle.provider().as_str(),
+                    handle.flow().as_str(),
                     std::any::type_name::<C>()
                 ),
             )
             .into());
         }
-        if handle.id.is_empty() {
+        if handle.id().is_empty() {
             return Err(ValidationError::new("id", "empty").into());
         }
         Ok(Session::new(self.clone(), handle))
@@ -354,9 +110,9 @@ impl<C: Outcome> Session<C> {
     pub(crate) fn new(client: Client, handle: SessionHandle) -> Self {
         let key = format!(
             "{}/{}/{}",
-            handle.provider.as_str(),
-            handle.flow.as_str(),
-            handle.id
+            handle.provider().as_str(),
+            handle.flow().as_str(),
+            handle.id()
         );
         Self {
             gate: client.gate(key),
@@ -494,11 +250,13 @@ impl<C: Outcome> Session<C> {
     /// the service no longer knows (404) answers [`Error::Expired`].
     pub async fn cancel(&self) -> Result<(), Error> {
         let h = &self.handle;
-        match cancel(&self.client, h.provider, h.flow, &h.id).await {
+        match cancel(&self.client, h.provider(), h.flow(), h.id()).await {
             Ok(()) => {}
             Err(err) if err.status() == Some(reqwest::StatusCode::NOT_FOUND) => {
                 self.gate.finish();
-                return Err(Error::Expired { id: h.id.clone() });
+                return Err(Error::Expired {
+                    id: h.id().to_owned(),
+                });
             }
             Err(err) => return Err(err),
         }
@@ -545,11 +303,11 @@ impl<C: Outcome> Session<C> {
             let Some(callback) = callback else {
                 return std::future::pending().await;
             };
-            match snapshot_from_json(h.provider, h.flow, callback.body()) {
+            match snapshot_from_json(h.provider(), h.flow(), callback.body()) {
                 Some(s @ (Snapshot::Completed(_) | Snapshot::Failed(_))) => return s,
                 // A callback that is not a final status of this session's kind changes
                 // nothing: polling goes on.
-                _ => tracing::debug!(id = %h.id, "ignored a callback that is not a final status"),
+                _ => tracing::debug!(id = %h.id(), "ignored a callback that is not a final status"),
             }
             if callbacks.changed().await.is_err() {
                 return std::future::pending().await;
@@ -577,7 +335,7 @@ impl<C: Outcome> Session<C> {
                         operation: "status",
                         message: format!(
                             "the {} session answered with another provider's result",
-                            self.handle.provider.as_str()
+                            self.handle.provider().as_str()
                         ),
                     })?;
                 SessionStatus::Completed(c)
@@ -588,10 +346,10 @@ impl<C: Outcome> Session<C> {
     fn failure(&self, code: FailureCode) -> Error {
         match code {
             FailureCode::Cancelled => Error::Cancelled {
-                id: self.handle.id.clone(),
+                id: self.handle.id().to_owned(),
             },
             code => Error::Failed {
-                id: self.handle.id.clone(),
+                id: self.handle.id().to_owned(),
                 code,
             },
         }
@@ -641,21 +399,6 @@ impl<C: Outcome> Drop for CancelOnDrop<C> {
                     tracing::debug!(id = %session.id(), error = %err, "cancel on drop failed");
                 }
             });
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn provider_and_flow_serialise_as_their_path_segments() {
-        for p in Provider::ALL {
-            assert_eq!(serde_json::to_value(p).unwrap(), p.as_str());
-        }
-        for f in [Flow::Auth, Flow::Sign, Flow::AgeVerification] {
-            assert_eq!(serde_json::to_value(f).unwrap(), f.as_str());
         }
     }
 }

@@ -6,8 +6,10 @@ use std::time::Duration;
 use reqwest::header::HeaderMap;
 use url::Url;
 
-use crate::client::USER_AGENT;
 use crate::error::Error;
+
+/// The `User-Agent` every request carries, before an optional application suffix.
+pub const USER_AGENT: &str = concat!("idkollen-rs/", env!("CARGO_PKG_VERSION"));
 
 /// The HTTP settings a builder collects: timeouts, the application's name for the User-Agent,
 /// and the caller's own `reqwest::ClientBuilder`, if any.

@@ -6,12 +6,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 
+use super::CallbackSink;
 use super::event::CallbackError;
 use super::signature::SIGNATURE_HEADER;
-use crate::client::Client;
 
-/// A router that accepts IDkollen's callbacks with `POST /`: it verifies the signature with the
-/// client's callback secret, parses the body, and wakes the session waiting for it. Mount it
+/// A router that accepts IDkollen's callbacks with `POST /` and hands them to `sink` (a
+/// [`Client`](crate::Client)): it verifies the signature with the client's callback secret,
+/// parses the body, and wakes the session waiting for it. Mount it
 /// where your `callbackUrl` points, e.g. `app.nest("/idkollen/callback", router(client))`.
 ///
 /// Answers 204 to a verified callback, 401 to a missing or wrong signature, 400 to a body that
@@ -24,11 +25,17 @@ use crate::client::Client;
 /// axum::serve(listener, app).await.unwrap();
 /// # }
 /// ```
-pub fn router(client: Client) -> Router {
-    Router::new().route("/", post(receive)).with_state(client)
+pub fn router<S: CallbackSink>(sink: S) -> Router {
+    Router::new()
+        .route("/", post(receive::<S>))
+        .with_state(sink)
 }
 
-async fn receive(State(client): State<Client>, headers: HeaderMap, body: Bytes) -> StatusCode {
+async fn receive<S: CallbackSink>(
+    State(client): State<S>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
     let signature = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
     match client.deliver_callback(&body, signature) {
         Ok(_) => StatusCode::NO_CONTENT,

@@ -2,7 +2,7 @@
 
 use super::Language;
 use super::rfa::Rfa;
-use crate::session::Provider;
+use crate::provider::Provider;
 
 open_enum! {
     /// The `error` of a `FAILED` session.

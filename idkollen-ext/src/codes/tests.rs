@@ -69,11 +69,11 @@ fn every_code_has_a_message_in_both_languages() {
         for code in FailureCode::KNOWN.iter().chain(["SOMETHING_NEW"].iter()) {
             let code = FailureCode::from(*code);
             assert!(!code.user_message(lang).is_empty());
-            for provider in crate::session::Provider::ALL {
+            for provider in crate::provider::Provider::ALL {
                 let message = code.user_message_for(provider, lang);
                 assert!(!message.is_empty());
                 // Only Swedish BankID's users are told about BankID.
-                if provider != crate::session::Provider::BankIdSe {
+                if provider != crate::provider::Provider::BankIdSe {
                     assert!(
                         !message.contains("BankID"),
                         "{provider:?} {code}: {message}"
@@ -122,7 +122,7 @@ fn messages_follow_bankid_recommendations() {
         "Internt tekniskt fel. Försök igen."
     );
     // INVALID_ID is about the user's eID, not the number sent (the BankID SE guide).
-    use crate::session::Provider;
+    use crate::provider::Provider;
     assert_eq!(
         FailureCode::InvalidId.user_message_for(Provider::BankIdSe, English),
         "The BankID you are trying to use is blocked or too old. Please use another BankID or get a new one from your bank."

@@ -9,8 +9,8 @@ use tokio::time::Instant;
 
 use super::backoff::backoff;
 use super::policy::{MIN_INTERVAL, PollPolicy};
+use super::snapshot::Snapshot;
 use super::source::StatusSource;
-use super::status::Snapshot;
 use crate::error::Error;
 
 /// What every copy of one session shares: when the next status read may go out, and

@@ -9,10 +9,10 @@
 mod backoff;
 mod engine;
 mod policy;
+mod snapshot;
 mod source;
-mod status;
 
 pub(crate) use engine::{Engine, Gate};
 pub use policy::PollPolicy;
+pub(crate) use snapshot::Snapshot;
 pub(crate) use source::StatusSource;
-pub(crate) use status::{SessionSource, Snapshot, cancel, snapshot_from_json};

@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use super::status::Snapshot;
+use super::snapshot::Snapshot;
 use crate::error::Error;
 
 /// Where the engine reads a session's status from: an IDkollen session, or another service

@@ -8,7 +8,8 @@ use super::setters;
 use super::start::start;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
-use crate::session::{Flow, Provider, Session};
+use crate::provider::{Flow, Provider};
+use crate::session::Session;
 use crate::validate;
 
 /// Builds `POST /v3/<provider>/age-verification`. From the `age_verification()` of BankID

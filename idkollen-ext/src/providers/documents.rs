@@ -29,7 +29,7 @@ use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio_util::io::ReaderStream;
 
 use crate::client::Client;
-use crate::error::{Error, ValidationError};
+use crate::error::{DocumentProblem, Error, ValidationError};
 
 /// The bytes every PDF starts with.
 const PDF_MAGIC: &[u8] = b"%PDF-";
@@ -94,39 +94,6 @@ pub struct UploadedDocument {
     pub sha256: String,
     /// How many bytes were sent.
     pub size: u64,
-}
-
-/// Why a document is not what it should be. In [`Error::DocumentMismatch`].
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum DocumentProblem {
-    /// Its bytes do not hash to what IDkollen said: the signed PDF downloaded, or the PDF as
-    /// IDkollen received it at upload (then the stored document is not the one sent: do not
-    /// have it signed).
-    #[error("its bytes hash to {actual}, not to {expected}")]
-    HashMismatch {
-        /// The hash IDkollen gave, as given.
-        expected: String,
-        /// The hash of the bytes, lowercase hex, by the algorithm `expected`'s length implies.
-        actual: String,
-    },
-    /// The completed signing does not list it: it was sent for signing and not signed, or a
-    /// signed download was asked for a document the signing did not sign.
-    #[error("the completed signing does not list it")]
-    NotInCompletion,
-    /// The completed signing lists it, but it was not sent for signing.
-    #[error("the completed signing lists it, but it was not sent for signing")]
-    NotRequested,
-    /// The completed signing lists it more than once.
-    #[error("the completed signing lists it more than once")]
-    Duplicate,
-    /// The hash the completed signing gave for it is not a SHA-256, SHA-384 or SHA-512
-    /// digest in hex or base64, so its bytes cannot be verified.
-    #[error("its hash {hash:?} is not a SHA-256, SHA-384 or SHA-512 digest in hex or base64")]
-    UnreadableHash {
-        /// The hash, as given.
-        hash: String,
-    },
 }
 
 impl Documents {

@@ -8,7 +8,8 @@ use super::start::start;
 use crate::client::Client;
 use crate::error::Error;
 use crate::identity::{Cpr, Fodselsnummer, Hetu, Organisationsnummer, Personnummer};
-use crate::session::{Flow, Provider, Session};
+use crate::provider::{Flow, Provider};
+use crate::session::Session;
 use crate::validate;
 
 /// Freja eID operations. From [`Client::freja`].

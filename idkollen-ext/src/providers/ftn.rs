@@ -7,7 +7,8 @@ use super::setters;
 use super::start::start;
 use crate::client::Client;
 use crate::error::Error;
-use crate::session::{Flow, Provider, Session};
+use crate::provider::{Flow, Provider};
+use crate::session::Session;
 use crate::validate;
 
 /// FTN operations. From [`Client::ftn`].

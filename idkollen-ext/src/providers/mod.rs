@@ -14,7 +14,7 @@ mod vipps;
 pub use age::AgeVerificationBuilder;
 pub use bankid_no::*;
 pub use bankid_se::*;
-pub use documents::{DocumentDownload, DocumentProblem, Documents, UploadedDocument};
+pub use documents::{DocumentDownload, Documents, UploadedDocument};
 pub use freja::*;
 pub use ftn::*;
 pub use mitid::*;
@@ -23,7 +23,8 @@ pub use vipps::*;
 use crate::client::Client;
 use crate::error::Error;
 use crate::outcome::Outcome;
-use crate::session::{Flow, Provider, Session, SessionHandle};
+use crate::provider::{Flow, Provider};
+use crate::session::{Session, SessionHandle};
 
 impl Client {
     /// Swedish BankID.

@@ -9,7 +9,8 @@ use crate::client::Client;
 use crate::codes::FailureCode;
 use crate::error::Error;
 use crate::outcome::Outcome;
-use crate::session::{Flow, Provider, Session, SessionHandle};
+use crate::provider::{Flow, Provider};
+use crate::session::{Session, SessionHandle};
 use crate::tolerant::{self, StatusUnion};
 
 /// Sends a start request exactly once (a retry could start a second session for the same

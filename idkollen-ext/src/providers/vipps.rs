@@ -6,7 +6,8 @@ use super::setters;
 use super::start::start;
 use crate::client::Client;
 use crate::error::Error;
-use crate::session::{Flow, Provider, Session};
+use crate::provider::{Flow, Provider};
+use crate::session::Session;
 use crate::validate;
 
 /// Vipps MobilePay operations. From [`Client::vipps`].

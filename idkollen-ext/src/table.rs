@@ -1,31 +1,20 @@
 //! Reading and cancelling a session: the table from (provider, flow) to the generated
 //! operation, and the conversion of each provider's status union into one [`Snapshot`].
+//!
+//! It sits above the polling engine: [`SessionSource`] is the engine's status source for an
+//! IDkollen session.
 
 use idkollen_api::types;
 
 use crate::client::Client;
 use crate::codes::{FailureCode, HintCode, Status};
 use crate::error::{Error, ValidationError};
+use crate::handle::SessionHandle;
 use crate::outcome::{Completed, Completion};
-use crate::session::{Flow, Provider, SessionHandle};
+use crate::provider::{Flow, Provider};
 
-use super::source::StatusSource;
+use crate::poll::{Snapshot, StatusSource};
 use crate::tolerant::{self, Repaired, StatusUnion};
-
-/// One status read, provider-neutral. `T` is what a completed read yields: a [`Completion`]
-/// with what the tolerant reader noted, for IDkollen sessions; another type for other sources
-/// the engine drives.
-#[derive(Debug)]
-pub(crate) enum Snapshot<T = Completed<Completion>> {
-    /// Still waiting for the user.
-    Pending { hint: Option<HintCode> },
-    /// Done.
-    Completed(T),
-    /// Ended without a result.
-    Failed(FailureCode),
-    /// A status this version does not know; polling goes on.
-    Other(Status),
-}
 
 fn session_id(id: &str) -> Result<types::SessionId, Error> {
     types::SessionId::try_from(id).map_err(|e| ValidationError::new("id", e.to_string()).into())
