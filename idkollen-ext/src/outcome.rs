@@ -49,8 +49,12 @@ mod sealed {
 pub trait Outcome: sealed::Sealed + serde::Serialize + Sized + Send + 'static {
     #[doc(hidden)]
     fn from_completion(completion: Completion) -> Option<Self>;
+    /// Whether sessions of this provider and flow complete with this type (the provider
+    /// table says).
     #[doc(hidden)]
-    fn accepts(provider: Provider, flow: Flow) -> bool;
+    fn accepts(provider: Provider, flow: Flow) -> bool {
+        crate::table::completed_type(provider, flow) == Some(std::any::TypeId::of::<Self>())
+    }
 }
 
 macro_rules! identity_outcome {
@@ -62,9 +66,6 @@ macro_rules! identity_outcome {
                     Completion::$variant(c) => Some(*c),
                     _ => None,
                 }
-            }
-            fn accepts(provider: Provider, flow: Flow) -> bool {
-                provider == Provider::$provider && flow != Flow::AgeVerification
             }
         }
     )*};
@@ -86,9 +87,6 @@ impl Outcome for types::AgeVerificationCompleted {
             Completion::AgeVerification(c) => Some(c),
             _ => None,
         }
-    }
-    fn accepts(_: Provider, flow: Flow) -> bool {
-        flow == Flow::AgeVerification
     }
 }
 

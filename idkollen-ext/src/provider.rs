@@ -46,18 +46,6 @@ impl Provider {
             Provider::Ftn => "ftn",
         }
     }
-
-    /// Whether the provider has sessions of this flow.
-    pub fn supports(self, flow: Flow) -> bool {
-        match flow {
-            Flow::Auth => true,
-            Flow::Sign => matches!(
-                self,
-                Provider::BankIdSe | Provider::Freja | Provider::BankIdNo | Provider::MitId
-            ),
-            Flow::AgeVerification => self != Provider::Vipps,
-        }
-    }
 }
 
 /// The kind of session, which decides the path it is polled and cancelled on. Phone and

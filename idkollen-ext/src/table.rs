@@ -1,5 +1,9 @@
-//! Reading and cancelling a session: the table from (provider, flow) to the generated
-//! operation, and the conversion of each provider's status union into one [`Snapshot`].
+//! The provider table: which providers exist, which flows each has, which generated
+//! operations read and cancel each flow, which status union it answers with and which
+//! completed type it yields. Everything that needs the list of providers and flows derives
+//! from [`provider_table!`]'s one invocation: [`Provider::supports`], the status read and
+//! cancel of a session, a callback's status, the facades' `*_session` getters and which
+//! [`Outcome`](crate::Outcome) a session may complete with.
 //!
 //! It sits above the polling engine: [`SessionSource`] is the engine's status source for an
 //! IDkollen session.
@@ -48,39 +52,153 @@ impl StatusSource for SessionSource {
     }
 }
 
-/// Reads the status of a session once.
-async fn read_status(
-    client: &Client,
-    provider: Provider,
-    flow: Flow,
-    id: &str,
-) -> Result<Snapshot, Error> {
-    let sid = session_id(id)?;
-    let raw = client.raw();
-    macro_rules! read {
-        ($op:ident) => {
-            read_tolerant(client, stringify!($op), raw.$op(&sid)).await
-        };
+/// Declares the providers, their flows and the generated operations of each flow. One row per
+/// (provider, flow): the facade's getter for a session by id, the status union the flow
+/// answers with, the completed type it yields, and the operations that read and cancel it
+/// (their ids are the operations' names).
+macro_rules! provider_table {
+    ($(
+        $provider:ident {$(
+            $(#[$doc:meta])*
+            $flow:ident $getter:ident: $union:ident => $completed:ident, $read:ident, $cancel:ident;
+        )*}
+    )*) => {
+        impl Provider {
+            /// Whether the provider has sessions of this flow.
+            pub fn supports(self, flow: Flow) -> bool {
+                matches!((self, flow), $($((Provider::$provider, Flow::$flow))|*)|*)
+            }
+        }
+
+        /// Reads the status of a session once.
+        async fn read_status(
+            client: &Client,
+            provider: Provider,
+            flow: Flow,
+            id: &str,
+        ) -> Result<Snapshot, Error> {
+            let sid = session_id(id)?;
+            let raw = client.raw();
+            match (provider, flow) {
+                $($((Provider::$provider, Flow::$flow) => {
+                    read_tolerant(client, stringify!($read), raw.$read(&sid)).await
+                })*)*
+                (p, f) => Err(unsupported(p, f)),
+            }
+        }
+
+        /// Cancels a session.
+        pub(crate) async fn cancel(
+            client: &Client,
+            provider: Provider,
+            flow: Flow,
+            id: &str,
+        ) -> Result<(), Error> {
+            let sid = session_id(id)?;
+            let raw = client.raw();
+            match (provider, flow) {
+                $($((Provider::$provider, Flow::$flow) => {
+                    client.call(stringify!($cancel), raw.$cancel(&sid)).await
+                })*)*
+                (p, f) => Err(unsupported(p, f)),
+            }
+        }
+
+        /// A status object (a callback's body) read tolerantly as the status union of
+        /// `provider` and `flow`; `None` when it is not a status object of theirs.
+        pub(crate) fn snapshot_from_json(
+            provider: Provider,
+            flow: Flow,
+            body: &serde_json::Value,
+        ) -> Option<Snapshot> {
+            fn read<U: StatusUnion + Into<Snapshot>>(body: &serde_json::Value) -> Option<Snapshot> {
+                tolerant::read_status_json::<U>(body).ok().map(snapshot)
+            }
+            match (provider, flow) {
+                $($((Provider::$provider, Flow::$flow) => read::<types::$union>(body),)*)*
+                _ => None,
+            }
+        }
+
+        /// The completed type of a (provider, flow), for [`Outcome`](crate::Outcome).
+        pub(crate) fn completed_type(provider: Provider, flow: Flow) -> Option<std::any::TypeId> {
+            match (provider, flow) {
+                $($((Provider::$provider, Flow::$flow) => {
+                    Some(std::any::TypeId::of::<types::$completed>())
+                })*)*
+                _ => None,
+            }
+        }
+
+        $(impl crate::providers::$provider {$(
+            $(#[$doc])*
+            pub fn $getter(
+                &self,
+                id: impl Into<String>,
+            ) -> Result<crate::Session<types::$completed>, Error> {
+                self.client.resume(SessionHandle::new(Provider::$provider, Flow::$flow, id))
+            }
+        )*})*
+    };
+}
+
+provider_table! {
+    BankIdSe {
+        /// The authentication (or phone authentication) with this id.
+        Auth auth_session: BankIdSeStatus => BankIdSeCompleted,
+            bankid_se_get_auth_status, bankid_se_cancel_auth;
+        /// The signature (or phone signature) with this id.
+        Sign sign_session: BankIdSeStatus => BankIdSeCompleted,
+            bankid_se_get_sign_status, bankid_se_cancel_sign;
+        /// The age verification with this id.
+        AgeVerification age_verification_session: AgeVerificationStatus => AgeVerificationCompleted,
+            bankid_se_get_age_verification_status, bankid_se_cancel_age_verification;
     }
-    use Flow::*;
-    use Provider::*;
-    match (provider, flow) {
-        (BankIdSe, Auth) => read!(bankid_se_get_auth_status),
-        (BankIdSe, Sign) => read!(bankid_se_get_sign_status),
-        (BankIdSe, AgeVerification) => read!(bankid_se_get_age_verification_status),
-        (Freja, Auth) => read!(freja_get_auth_status),
-        (Freja, Sign) => read!(freja_get_sign_status),
-        (Freja, AgeVerification) => read!(freja_get_age_verification_status),
-        (BankIdNo, Auth) => read!(bankid_no_get_auth_status),
-        (BankIdNo, Sign) => read!(bankid_no_get_sign_status),
-        (BankIdNo, AgeVerification) => read!(bankid_no_get_age_verification_status),
-        (Vipps, Auth) => read!(vipps_get_auth_status),
-        (MitId, Auth) => read!(mitid_get_auth_status),
-        (MitId, Sign) => read!(mitid_get_sign_status),
-        (MitId, AgeVerification) => read!(mitid_get_age_verification_status),
-        (Ftn, Auth) => read!(ftn_get_auth_status),
-        (Ftn, AgeVerification) => read!(ftn_get_age_verification_status),
-        (p, f) => Err(unsupported(p, f)),
+    Freja {
+        /// The authentication (QR, same-device or backchannel) with this id.
+        Auth auth_session: FrejaStatus => FrejaCompleted,
+            freja_get_auth_status, freja_cancel_auth;
+        /// The signature (QR, same-device or backchannel) with this id.
+        Sign sign_session: FrejaStatus => FrejaCompleted,
+            freja_get_sign_status, freja_cancel_sign;
+        /// The age verification with this id.
+        AgeVerification age_verification_session: AgeVerificationStatus => AgeVerificationCompleted,
+            freja_get_age_verification_status, freja_cancel_age_verification;
+    }
+    BankIdNo {
+        /// The authentication (redirect or backchannel) with this id.
+        Auth auth_session: BankIdNoStatus => BankIdNoCompleted,
+            bankid_no_get_auth_status, bankid_no_cancel_auth;
+        /// The signature with this id.
+        Sign sign_session: BankIdNoStatus => BankIdNoCompleted,
+            bankid_no_get_sign_status, bankid_no_cancel_sign;
+        /// The age verification with this id.
+        AgeVerification age_verification_session: AgeVerificationStatus => AgeVerificationCompleted,
+            bankid_no_get_age_verification_status, bankid_no_cancel_age_verification;
+    }
+    Vipps {
+        /// The authentication (redirect or backchannel) with this id.
+        Auth auth_session: VippsStatus => VippsCompleted,
+            vipps_get_auth_status, vipps_cancel_auth;
+    }
+    MitId {
+        /// The authentication (redirect or backchannel) with this id.
+        Auth auth_session: MitIdStatus => MitIdCompleted,
+            mitid_get_auth_status, mitid_cancel_auth;
+        /// The signature with this id.
+        Sign sign_session: MitIdStatus => MitIdCompleted,
+            mitid_get_sign_status, mitid_cancel_sign;
+        /// The age verification with this id.
+        AgeVerification age_verification_session: AgeVerificationStatus => AgeVerificationCompleted,
+            mitid_get_age_verification_status, mitid_cancel_age_verification;
+    }
+    Ftn {
+        /// The authentication with this id.
+        Auth auth_session: FtnStatus => FtnCompleted,
+            ftn_get_auth_status, ftn_cancel_auth;
+        /// The age verification with this id.
+        AgeVerification age_verification_session: AgeVerificationStatus => AgeVerificationCompleted,
+            ftn_get_age_verification_status, ftn_cancel_age_verification;
     }
 }
 
@@ -119,65 +237,6 @@ pub(crate) fn snapshot<U: Into<Snapshot>>(read: Repaired<U>) -> Snapshot {
             }
             snapshot
         }
-    }
-}
-
-/// Cancels a session.
-pub(crate) async fn cancel(
-    client: &Client,
-    provider: Provider,
-    flow: Flow,
-    id: &str,
-) -> Result<(), Error> {
-    let sid = session_id(id)?;
-    let raw = client.raw();
-    macro_rules! cancel {
-        ($op:ident) => {
-            client.call(stringify!($op), raw.$op(&sid)).await
-        };
-    }
-    use Flow::*;
-    use Provider::*;
-    match (provider, flow) {
-        (BankIdSe, Auth) => cancel!(bankid_se_cancel_auth),
-        (BankIdSe, Sign) => cancel!(bankid_se_cancel_sign),
-        (BankIdSe, AgeVerification) => cancel!(bankid_se_cancel_age_verification),
-        (Freja, Auth) => cancel!(freja_cancel_auth),
-        (Freja, Sign) => cancel!(freja_cancel_sign),
-        (Freja, AgeVerification) => cancel!(freja_cancel_age_verification),
-        (BankIdNo, Auth) => cancel!(bankid_no_cancel_auth),
-        (BankIdNo, Sign) => cancel!(bankid_no_cancel_sign),
-        (BankIdNo, AgeVerification) => cancel!(bankid_no_cancel_age_verification),
-        (Vipps, Auth) => cancel!(vipps_cancel_auth),
-        (MitId, Auth) => cancel!(mitid_cancel_auth),
-        (MitId, Sign) => cancel!(mitid_cancel_sign),
-        (MitId, AgeVerification) => cancel!(mitid_cancel_age_verification),
-        (Ftn, Auth) => cancel!(ftn_cancel_auth),
-        (Ftn, AgeVerification) => cancel!(ftn_cancel_age_verification),
-        (p, f) => Err(unsupported(p, f)),
-    }
-}
-
-/// A status object (a callback's body) read tolerantly as the status union of `provider`
-/// and `flow`; `None` when it is not a status object.
-pub(crate) fn snapshot_from_json(
-    provider: Provider,
-    flow: Flow,
-    body: &serde_json::Value,
-) -> Option<Snapshot> {
-    fn read<U: StatusUnion + Into<Snapshot>>(body: &serde_json::Value) -> Option<Snapshot> {
-        tolerant::read_status_json::<U>(body).ok().map(snapshot)
-    }
-    use Flow::*;
-    use Provider::*;
-    match (provider, flow) {
-        (_, AgeVerification) => read::<types::AgeVerificationStatus>(body),
-        (BankIdSe, _) => read::<types::BankIdSeStatus>(body),
-        (Freja, _) => read::<types::FrejaStatus>(body),
-        (BankIdNo, _) => read::<types::BankIdNoStatus>(body),
-        (Vipps, _) => read::<types::VippsStatus>(body),
-        (MitId, _) => read::<types::MitIdStatus>(body),
-        (Ftn, _) => read::<types::FtnStatus>(body),
     }
 }
 

@@ -21,10 +21,6 @@ pub use mitid::*;
 pub use vipps::*;
 
 use crate::client::Client;
-use crate::error::Error;
-use crate::outcome::Outcome;
-use crate::provider::{Flow, Provider};
-use crate::session::{Session, SessionHandle};
 
 impl Client {
     /// Swedish BankID.
@@ -93,73 +89,3 @@ macro_rules! setters {
     };
 }
 pub(crate) use setters;
-
-/// A session known only by its id: for reading its status or cancelling it.
-fn session_by_id<C: Outcome>(
-    client: &Client,
-    provider: Provider,
-    flow: Flow,
-    id: impl Into<String>,
-) -> Result<Session<C>, Error> {
-    client.resume(SessionHandle::new(provider, flow, id))
-}
-
-/// Methods that reach the status and cancel operations of a provider's sessions by id
-/// (`GET`/`DELETE /v3/<provider>/<flow>/{id}`), for sessions started elsewhere.
-macro_rules! sessions_by_id {
-    ($facade:ident, $provider:ident, $completed:ident; $($(#[$m:meta])* $name:ident => $flow:ident),* $(,)?) => {
-        impl $facade {
-            $(
-                $(#[$m])*
-                pub fn $name(
-                    &self,
-                    id: impl Into<String>,
-                ) -> Result<Session<idkollen_api::types::$completed>, Error> {
-                    session_by_id(&self.client, Provider::$provider, Flow::$flow, id)
-                }
-            )*
-        }
-    };
-}
-
-sessions_by_id!(BankIdSe, BankIdSe, BankIdSeCompleted;
-    /// The authentication (or phone authentication) with this id.
-    auth_session => Auth,
-    /// The signature (or phone signature) with this id.
-    sign_session => Sign);
-sessions_by_id!(BankIdSe, BankIdSe, AgeVerificationCompleted;
-    /// The age verification with this id.
-    age_verification_session => AgeVerification);
-sessions_by_id!(Freja, Freja, FrejaCompleted;
-    /// The authentication (QR, same-device or backchannel) with this id.
-    auth_session => Auth,
-    /// The signature (QR, same-device or backchannel) with this id.
-    sign_session => Sign);
-sessions_by_id!(Freja, Freja, AgeVerificationCompleted;
-    /// The age verification with this id.
-    age_verification_session => AgeVerification);
-sessions_by_id!(BankIdNo, BankIdNo, BankIdNoCompleted;
-    /// The authentication (redirect or backchannel) with this id.
-    auth_session => Auth,
-    /// The signature with this id.
-    sign_session => Sign);
-sessions_by_id!(BankIdNo, BankIdNo, AgeVerificationCompleted;
-    /// The age verification with this id.
-    age_verification_session => AgeVerification);
-sessions_by_id!(Vipps, Vipps, VippsCompleted;
-    /// The authentication (redirect or backchannel) with this id.
-    auth_session => Auth);
-sessions_by_id!(MitId, MitId, MitIdCompleted;
-    /// The authentication (redirect or backchannel) with this id.
-    auth_session => Auth,
-    /// The signature with this id.
-    sign_session => Sign);
-sessions_by_id!(MitId, MitId, AgeVerificationCompleted;
-    /// The age verification with this id.
-    age_verification_session => AgeVerification);
-sessions_by_id!(Ftn, Ftn, FtnCompleted;
-    /// The authentication with this id.
-    auth_session => Auth);
-sessions_by_id!(Ftn, Ftn, AgeVerificationCompleted;
-    /// The age verification with this id.
-    age_verification_session => AgeVerification);
