@@ -1,17 +1,17 @@
 //! The OpenAPI document the sandbox serves, compiled into the crate.
 //!
 //! Request validation and the conformance tests read their schemas from here, so the sandbox
-//! cannot drift from the document its clients are generated from.
+//! cannot drift from the document its clients are generated from. The file compiled in is the
+//! crate's own copy, `openapi/idkollen-v3.json` inside this package (a published crate can only
+//! include its own files); `cargo xtask regen` writes it from the workspace's
+//! `openapi/idkollen-v3.json` and `cargo xtask regen --check` fails when the two differ.
 
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
 /// The raw text of IDkollen's v3 OpenAPI document.
-pub const SPEC_JSON: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../openapi/idkollen-v3.json"
-));
+pub const SPEC_JSON: &str = include_str!("../openapi/idkollen-v3.json");
 
 /// The parsed OpenAPI document.
 ///
