@@ -129,10 +129,15 @@ fn check_fails_when_the_sandbox_copy_is_stale_or_missing_and_write_repairs_it() 
     std::fs::write(&copy_path, spec::normalise(&value)).unwrap();
     let error = regen::run(&dir, Mode::Check).unwrap_err();
     assert!(
-        error.contains("idkollen-sandbox/openapi/idkollen-v3.json is not a copy of openapi/idkollen-v3.json"),
+        error.contains(
+            "idkollen-sandbox/openapi/idkollen-v3.json is not a copy of openapi/idkollen-v3.json"
+        ),
         "{error}"
     );
-    assert!(error.contains("-    \"title\": \"edited copy\","), "{error}");
+    assert!(
+        error.contains("-    \"title\": \"edited copy\","),
+        "{error}"
+    );
     assert!(error.contains("run `cargo xtask regen`"), "{error}");
 
     std::fs::remove_file(&copy_path).unwrap();
