@@ -237,7 +237,7 @@ fn canonical(kind: IdentityKind, value: &str) -> String {
 }
 
 /// The script of a test identity, if `value` is one.
-pub fn script_for_identity(kind: IdentityKind, value: &str) -> Option<Script> {
+pub(crate) fn script_for_identity(kind: IdentityKind, value: &str) -> Option<Script> {
     let wanted = canonical(kind, value);
     test_identities()
         .into_iter()

@@ -1,17 +1,17 @@
 //! The OpenAPI document the sandbox serves, compiled into the crate.
 //!
 //! Request validation and the conformance tests read their schemas from here, so the sandbox
-//! cannot drift from the document its clients are generated from.
+//! cannot drift from the document its clients are generated from. The file compiled in is the
+//! crate's own copy, `openapi/idkollen-v3.json` inside this package (a published crate can only
+//! include its own files); `cargo xtask regen` writes it from the workspace's
+//! `openapi/idkollen-v3.json` and `cargo xtask regen --check` fails when the two differ.
 
 use std::sync::OnceLock;
 
 use serde_json::Value;
 
 /// The raw text of IDkollen's v3 OpenAPI document.
-pub const SPEC_JSON: &str = include_str!(concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../openapi/idkollen-v3.json"
-));
+pub(crate) const SPEC_JSON: &str = include_str!("../openapi/idkollen-v3.json");
 
 /// The parsed OpenAPI document.
 ///
@@ -24,12 +24,12 @@ pub fn document() -> &'static Value {
 
 /// The operation object of `method` (lower case, e.g. `"post"`) on the path template `path`
 /// (e.g. `"/v3/bankid-se/auth/{id}"`).
-pub fn operation(method: &str, path: &str) -> Option<&'static Value> {
+pub(crate) fn operation(method: &str, path: &str) -> Option<&'static Value> {
     document().get("paths")?.get(path)?.get(method)
 }
 
 /// The JSON schema of the request body of an operation, when it takes a JSON body.
-pub fn request_schema(method: &str, path: &str) -> Option<&'static Value> {
+pub(crate) fn request_schema(method: &str, path: &str) -> Option<&'static Value> {
     operation(method, path)?
         .get("requestBody")?
         .get("content")?
@@ -55,7 +55,7 @@ pub fn response_schema(
 }
 
 /// Follows a local JSON reference such as `#/components/schemas/ErrorResponse`.
-pub fn resolve(reference: &str) -> Option<&'static Value> {
+pub(crate) fn resolve(reference: &str) -> Option<&'static Value> {
     document().pointer(reference.strip_prefix('#')?)
 }
 
@@ -80,7 +80,7 @@ pub fn operations() -> Vec<(&'static str, &'static str, &'static str)> {
 
 /// The methods (upper case) the document lists for a concrete path such as
 /// `/v3/bankid-se/auth/123`, matching `{param}` segments against any non-empty segment.
-pub fn methods_of(path: &str) -> Vec<String> {
+pub(crate) fn methods_of(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let Some(paths) = document().get("paths").and_then(Value::as_object) else {
         return out;

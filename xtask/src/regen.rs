@@ -1,4 +1,5 @@
-//! `cargo xtask regen`: generate `idkollen-api/src/generated.rs` from the spec.
+//! `cargo xtask regen`: generate `idkollen-api/src/generated.rs` from the spec, and keep the
+//! sandbox's packaged copy of the spec identical to it.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -9,6 +10,13 @@ use crate::{Error, spec, transforms};
 
 /// Where the generated client is written, relative to the workspace root.
 pub const GENERATED_PATH: &str = "idkollen-api/src/generated.rs";
+
+/// The sandbox's copy of the spec, relative to the workspace root.
+///
+/// The sandbox compiles the document into itself (`include_str!`); a published crate can only
+/// include files inside its own package, so it carries this copy. `openapi/idkollen-v3.json`
+/// stays the one source of truth: `regen` writes the copy, `regen --check` fails when it differs.
+pub const SANDBOX_SPEC_PATH: &str = "idkollen-sandbox/openapi/idkollen-v3.json";
 
 /// Whether `regen` writes files or only checks that they are current.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +37,8 @@ pub fn run(root: &Path, mode: Mode) -> Result<String, Error> {
     let generated = generate(&normalised, &version)?;
     let out_path = root.join(GENERATED_PATH);
     let current = std::fs::read_to_string(&out_path).unwrap_or_default();
+    let copy_path = root.join(SANDBOX_SPEC_PATH);
+    let copy = std::fs::read_to_string(&copy_path).ok();
 
     match mode {
         Mode::Write => {
@@ -36,15 +46,27 @@ pub fn run(root: &Path, mode: Mode) -> Result<String, Error> {
                 std::fs::write(&spec_path, &normalised)
                     .map_err(|e| format!("cannot write {}: {e}", spec::SPEC_PATH))?;
             }
-            if generated == current {
-                return Ok(format!("{GENERATED_PATH} is up to date"));
+            let mut done = Vec::new();
+            if copy.as_deref() != Some(normalised.as_str()) {
+                if let Some(parent) = copy_path.parent() {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+                }
+                std::fs::write(&copy_path, &normalised)
+                    .map_err(|e| format!("cannot write {SANDBOX_SPEC_PATH}: {e}"))?;
+                done.push(format!("wrote {SANDBOX_SPEC_PATH}"));
             }
-            std::fs::write(&out_path, &generated)
-                .map_err(|e| format!("cannot write {GENERATED_PATH}: {e}"))?;
-            Ok(format!(
-                "wrote {GENERATED_PATH} ({} lines)",
-                generated.lines().count()
-            ))
+            if generated == current {
+                done.push(format!("{GENERATED_PATH} is up to date"));
+            } else {
+                std::fs::write(&out_path, &generated)
+                    .map_err(|e| format!("cannot write {GENERATED_PATH}: {e}"))?;
+                done.push(format!(
+                    "wrote {GENERATED_PATH} ({} lines)",
+                    generated.lines().count()
+                ));
+            }
+            Ok(done.join("\n"))
         }
         Mode::Check => {
             let mut stale = Vec::new();
@@ -54,14 +76,26 @@ pub fn run(root: &Path, mode: Mode) -> Result<String, Error> {
             if generated != current {
                 stale.push(unified_diff(GENERATED_PATH, &current, &generated));
             }
+            match &copy {
+                None => stale.push(format!(
+                    "{SANDBOX_SPEC_PATH} is missing: the sandbox's packaged copy of {}\n",
+                    spec::SPEC_PATH
+                )),
+                Some(copy) if *copy != normalised => stale.push(format!(
+                    "{SANDBOX_SPEC_PATH} is not a copy of {}:\n{}",
+                    spec::SPEC_PATH,
+                    unified_diff(SANDBOX_SPEC_PATH, copy, &normalised)
+                )),
+                Some(_) => {}
+            }
             if stale.is_empty() {
                 Ok(format!(
-                    "{GENERATED_PATH} is up to date with {}",
+                    "{GENERATED_PATH} and {SANDBOX_SPEC_PATH} are up to date with {}",
                     spec::SPEC_PATH
                 ))
             } else {
                 Err(format!(
-                    "generated code is stale; run `cargo xtask regen` and commit the result\n{}",
+                    "generated files are stale; run `cargo xtask regen` and commit the result\n{}",
                     stale.join("\n")
                 ))
             }

@@ -1,4 +1,5 @@
-//! `cargo xtask regen` is deterministic and `--check` catches a stale client.
+//! `cargo xtask regen` is deterministic and `--check` catches a stale client or a stale copy of
+//! the spec in the sandbox.
 
 use std::path::Path;
 
@@ -33,7 +34,12 @@ fn check_fails_with_a_diff_when_the_spec_changed_and_write_repairs_it() {
     let root = workspace_root();
     let dir = std::env::temp_dir().join(format!("xtask-regen-check-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    for rel in ["Cargo.lock", spec::SPEC_PATH, regen::GENERATED_PATH] {
+    for rel in [
+        "Cargo.lock",
+        spec::SPEC_PATH,
+        regen::GENERATED_PATH,
+        regen::SANDBOX_SPEC_PATH,
+    ] {
         copy(&root, &dir, rel);
     }
     assert!(
@@ -71,7 +77,12 @@ fn check_fails_when_the_spec_is_not_normalised() {
     let root = workspace_root();
     let dir = std::env::temp_dir().join(format!("xtask-regen-norm-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    for rel in ["Cargo.lock", spec::SPEC_PATH, regen::GENERATED_PATH] {
+    for rel in [
+        "Cargo.lock",
+        spec::SPEC_PATH,
+        regen::GENERATED_PATH,
+        regen::SANDBOX_SPEC_PATH,
+    ] {
         copy(&root, &dir, rel);
     }
     let spec_path = spec::spec_path(&dir);
@@ -81,5 +92,69 @@ fn check_fails_when_the_spec_is_not_normalised() {
     std::fs::write(&spec_path, compact).unwrap();
     let error = regen::run(&dir, Mode::Check).unwrap_err();
     assert!(error.contains("--- a/openapi/idkollen-v3.json"), "{error}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_committed_sandbox_copy_is_the_spec() {
+    let root = workspace_root();
+    let spec = std::fs::read_to_string(spec::spec_path(&root)).unwrap();
+    let copy = std::fs::read_to_string(root.join(regen::SANDBOX_SPEC_PATH)).unwrap();
+    assert!(
+        spec == copy,
+        "{} differs from {}; run `cargo xtask regen`",
+        regen::SANDBOX_SPEC_PATH,
+        spec::SPEC_PATH
+    );
+}
+
+#[test]
+fn check_fails_when_the_sandbox_copy_is_stale_or_missing_and_write_repairs_it() {
+    let root = workspace_root();
+    let dir = std::env::temp_dir().join(format!("xtask-regen-copy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for rel in [
+        "Cargo.lock",
+        spec::SPEC_PATH,
+        regen::GENERATED_PATH,
+        regen::SANDBOX_SPEC_PATH,
+    ] {
+        copy(&root, &dir, rel);
+    }
+    let copy_path = dir.join(regen::SANDBOX_SPEC_PATH);
+
+    // An edit to the copy (or an edit to the spec that regen did not propagate).
+    let mut value = spec::parse(&std::fs::read_to_string(&copy_path).unwrap()).unwrap();
+    value["info"]["title"] = serde_json::json!("edited copy");
+    std::fs::write(&copy_path, spec::normalise(&value)).unwrap();
+    let error = regen::run(&dir, Mode::Check).unwrap_err();
+    assert!(
+        error.contains(
+            "idkollen-sandbox/openapi/idkollen-v3.json is not a copy of openapi/idkollen-v3.json"
+        ),
+        "{error}"
+    );
+    assert!(
+        error.contains("-    \"title\": \"edited copy\","),
+        "{error}"
+    );
+    assert!(error.contains("run `cargo xtask regen`"), "{error}");
+
+    std::fs::remove_file(&copy_path).unwrap();
+    let error = regen::run(&dir, Mode::Check).unwrap_err();
+    assert!(
+        error.contains("idkollen-sandbox/openapi/idkollen-v3.json is missing"),
+        "{error}"
+    );
+
+    regen::run(&dir, Mode::Write).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&copy_path).unwrap(),
+        std::fs::read_to_string(spec::spec_path(&dir)).unwrap()
+    );
+    assert!(
+        regen::run(&dir, Mode::Check).is_ok(),
+        "regen repairs the copy"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
