@@ -1,12 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
-// The project README's examples compile and run as doctests of this crate, so the quick start
-// a newcomer copies always works. Only for doctests: the file is outside this package.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-struct ProjectReadme;
-
 pub mod bankid_wrapper;
 pub mod callback;
 mod client;
