@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::sync::{Arc, Mutex, Weak};
-use std::time::Duration;
 
 use base64::Engine as _;
 use idkollen_api::ResponseValue;
@@ -350,41 +349,7 @@ impl ClientBuilder {
         self
     }
 
-    /// The whole-request timeout (30 s by default). Status reads that time out are retried
-    /// by the polling engine; starts are not.
-    ///
-    /// Document downloads ([`Documents`](crate::Documents)) are not bounded as a whole: for
-    /// them it is the longest wait for the answer and for each next piece of the body. It
-    /// replaces any `read_timeout` set on a builder given to
-    /// [`http_client`](Self::http_client).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = Some(timeout);
-        self
-    }
-
-    /// The connection timeout (10 s by default).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Appends `name` to the User-Agent: `idkollen-rs/<version> <name>`.
-    pub fn application(mut self, name: impl Into<String>) -> Self {
-        self.transport.application = Some(name.into());
-        self
-    }
-
-    /// Starts from your own `reqwest::ClientBuilder` (proxies, root certificates, a
-    /// resolver...). The credentials, the User-Agent and the timeouts set on this builder
-    /// are added to it.
-    ///
-    /// A builder rather than a finished `reqwest::Client`, because the generated client
-    /// has no per-request hook: the Basic credentials have to be default headers of the
-    /// HTTP client, and a finished client cannot take new ones.
-    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
-        self.transport.http = Some(builder);
-        self
-    }
+    crate::transport::transport_setters!();
 
     /// The poll policy `wait()` uses when none is given.
     pub fn poll_policy(mut self, policy: PollPolicy) -> Self {

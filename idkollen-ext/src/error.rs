@@ -31,10 +31,12 @@ pub enum Error {
     #[error(transparent)]
     Validation(#[from] ValidationError),
 
-    /// The service (IDkollen, or the BankID wrapper API for its `bankid_wrapper_*`
-    /// operations) answered with a non-success HTTP status.
-    #[error("{operation}: {} answered {status}{}", service(operation), message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
+    /// The service (IDkollen, or the BankID wrapper API) answered with a non-success HTTP
+    /// status.
+    #[error("{operation}: {service} answered {status}{}", message.as_deref().map(|m| format!(": {m}")).unwrap_or_default())]
     Api {
+        /// The service that answered.
+        service: Service,
         /// The operation id from the API description, e.g. `bankid_se_start_auth`, or
         /// `bankid_wrapper_auth`, `_sign`, `_collect` or `_cancel` for the BankID wrapper API.
         operation: &'static str,
@@ -50,8 +52,10 @@ pub enum Error {
 
     /// The request never got an answer: connection refused or dropped, timeout, TLS, name
     /// resolution. See [`Error::is_retryable`] for which of them may heal.
-    #[error("{operation}: could not reach {}", service(operation))]
+    #[error("{operation}: could not reach {service}")]
     Transport {
+        /// The service that could not be reached.
+        service: Service,
         /// The operation id.
         operation: &'static str,
         /// The underlying HTTP error.
@@ -221,15 +225,22 @@ impl Error {
         use progenitor_client::Error as E;
         match err {
             E::ErrorResponse(rv) => Error::Api {
+                service: Service::IdKollen,
                 operation,
                 status: rv.status(),
                 retry_after: retry_after(rv.headers()),
                 message: None,
             },
-            E::UnexpectedResponse(resp) => Error::from_response(operation, resp).await,
+            E::UnexpectedResponse(resp) => {
+                Error::from_response(Service::IdKollen, operation, resp).await
+            }
             E::CommunicationError(source)
             | E::InvalidUpgrade(source)
-            | E::ResponseBodyError(source) => Error::Transport { operation, source },
+            | E::ResponseBodyError(source) => Error::Transport {
+                service: Service::IdKollen,
+                operation,
+                source,
+            },
             E::InvalidResponsePayload(_, source) => Error::Decode { operation, source },
             E::InvalidRequest(message) | E::Custom(message) => {
                 Error::Request { operation, message }
@@ -242,7 +253,11 @@ impl Error {
     /// the body is (empty, HTML, text, JSON of any shape), the status and `Retry-After` are
     /// kept, so `status()`, `is_retryable()` and `retry_after()` mean the same for every
     /// answer, from the service or from a proxy in front of it.
-    pub(crate) async fn from_response(operation: &'static str, resp: reqwest::Response) -> Error {
+    pub(crate) async fn from_response(
+        service: Service,
+        operation: &'static str,
+        resp: reqwest::Response,
+    ) -> Error {
         let status = resp.status();
         let retry_after = retry_after(resp.headers());
         let content_type = resp
@@ -257,6 +272,7 @@ impl Error {
             .ok()
             .and_then(|body| error_message(&content_type, &body));
         Error::Api {
+            service,
             operation,
             status,
             message,
@@ -326,13 +342,22 @@ fn transport_heals(source: &reqwest::Error) -> bool {
     true
 }
 
-/// The service an operation talks to, as error messages name it: the BankID wrapper client's
-/// operations are `bankid_wrapper_*`, every other operation is IDkollen's.
-fn service(operation: &str) -> &'static str {
-    if operation.starts_with("bankid_wrapper_") {
-        "the BankID wrapper API"
-    } else {
-        "IDkollen"
+/// The service a request went to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Service {
+    /// IDkollen's REST API v3.
+    IdKollen,
+    /// The BankID wrapper API ([`bankid_wrapper`](crate::bankid_wrapper)).
+    BankIdWrapper,
+}
+
+impl std::fmt::Display for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Service::IdKollen => "IDkollen",
+            Service::BankIdWrapper => "the BankID wrapper API",
+        })
     }
 }
 
@@ -519,6 +544,7 @@ mod tests {
     #[test]
     fn messages() {
         let api = Error::Api {
+            service: Service::IdKollen,
             operation: "freja_start_auth",
             status: StatusCode::BAD_REQUEST,
             message: Some("ssn: must not be empty".into()),
@@ -526,6 +552,7 @@ mod tests {
         };
         insta::assert_snapshot!(api, @"freja_start_auth: IDkollen answered 400 Bad Request: ssn: must not be empty");
         let bare = Error::Api {
+            service: Service::IdKollen,
             operation: "mitid_get_auth_status",
             status: StatusCode::BAD_GATEWAY,
             message: None,
@@ -533,6 +560,7 @@ mod tests {
         };
         insta::assert_snapshot!(bare, @"mitid_get_auth_status: IDkollen answered 502 Bad Gateway");
         let wrapper = Error::Api {
+            service: Service::BankIdWrapper,
             operation: "bankid_wrapper_collect",
             status: StatusCode::SERVICE_UNAVAILABLE,
             message: None,
@@ -554,6 +582,7 @@ mod tests {
     #[test]
     fn accessors() {
         let err = Error::Api {
+            service: Service::IdKollen,
             operation: "bankid_se_get_auth_status",
             status: StatusCode::TOO_MANY_REQUESTS,
             message: Some("slow down".into()),

@@ -24,7 +24,7 @@ mod validate;
 
 pub use client::{Client, ClientBuilder, Environment};
 pub use codes::{FailureCode, HintCode, Language, MessageContext, Status, UnknownValue};
-pub use error::{DocumentProblem, Error, ValidationError};
+pub use error::{DocumentProblem, Error, Service, ValidationError};
 pub use idkollen_api as api;
 pub use idkollen_api::types;
 pub use outcome::{Completed, Outcome};

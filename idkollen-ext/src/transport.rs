@@ -60,6 +60,48 @@ impl Transport {
     }
 }
 
+/// The HTTP setters of a client builder, over its `transport: Transport` field: one definition
+/// for IDkollen's client and the BankID wrapper's.
+macro_rules! transport_setters {
+    () => {
+        /// The whole-request timeout (30 s by default). Status reads that time out are
+        /// retried by the polling engine; starts are not.
+        ///
+        /// Document downloads ([`Documents`](crate::Documents)) are not bounded as a whole:
+        /// for them it is the longest wait for the answer and for each next piece of the
+        /// body. It replaces any `read_timeout` set on a builder given to
+        /// [`http_client`](Self::http_client).
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.transport.timeout = Some(timeout);
+            self
+        }
+
+        /// The connection timeout (10 s by default).
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.transport.connect_timeout = Some(timeout);
+            self
+        }
+
+        /// Appends `name` to the User-Agent: `idkollen-rs/<version> <name>`.
+        pub fn application(mut self, name: impl Into<String>) -> Self {
+            self.transport.application = Some(name.into());
+            self
+        }
+
+        /// Starts from your own `reqwest::ClientBuilder` (proxies, root certificates, a
+        /// resolver...). The credentials, the User-Agent and the timeouts set on this
+        /// builder are added to it.
+        ///
+        /// A builder rather than a finished `reqwest::Client`: the credentials are default
+        /// headers of the HTTP client, and a finished client cannot take new ones.
+        pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+            self.transport.http = Some(builder);
+            self
+        }
+    };
+}
+pub(crate) use transport_setters;
+
 /// Checks that `url` can be a base URL for API requests: http or https, a base, and no
 /// credentials in it (`authenticated_by` says what authenticates instead).
 pub(crate) fn check_base_url(url: &Url, authenticated_by: &str) -> Result<(), Error> {

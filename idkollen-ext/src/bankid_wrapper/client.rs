@@ -3,7 +3,6 @@
 use std::fmt;
 use std::net::IpAddr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
@@ -11,6 +10,7 @@ use serde::Serialize;
 use tracing::Instrument as _;
 use url::Url;
 
+use crate::error::Service;
 use crate::error::{Error, ValidationError};
 use crate::identity::Personnummer;
 use crate::poll::{PollPolicy, Snapshot};
@@ -192,7 +192,11 @@ impl WrapperClient {
             duration_ms = tracing::field::Empty,
         );
         let started = tokio::time::Instant::now();
-        let transport = |source| Error::Transport { operation, source };
+        let transport = |source| Error::Transport {
+            service: Service::BankIdWrapper,
+            operation,
+            source,
+        };
         async move {
             let result = async {
                 let resp = self
@@ -205,7 +209,9 @@ impl WrapperClient {
                     .map_err(transport)?;
                 tracing::Span::current().record("status", resp.status().as_u16());
                 if !resp.status().is_success() {
-                    return Err(Error::from_response(operation, resp).await);
+                    return Err(
+                        Error::from_response(Service::BankIdWrapper, operation, resp).await,
+                    );
                 }
                 resp.bytes().await.map_err(transport)
             }
@@ -243,31 +249,7 @@ impl fmt::Debug for WrapperClientBuilder {
 }
 
 impl WrapperClientBuilder {
-    /// The whole-request timeout (30 s by default). Collect requests that time out are
-    /// retried by the polling engine; starts are not.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = Some(timeout);
-        self
-    }
-
-    /// The connection timeout (10 s by default).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Appends `name` to the User-Agent: `idkollen-rs/<version> <name>`.
-    pub fn application(mut self, name: impl Into<String>) -> Self {
-        self.transport.application = Some(name.into());
-        self
-    }
-
-    /// Starts from your own `reqwest::ClientBuilder` (proxies, root certificates...). The
-    /// api key, the User-Agent and the timeouts set here are added to it.
-    pub fn http_client(mut self, builder: reqwest::ClientBuilder) -> Self {
-        self.transport.http = Some(builder);
-        self
-    }
+    crate::transport::transport_setters!();
 
     /// The poll policy [`WrapperOrder::wait`] uses.
     pub fn poll_policy(mut self, policy: PollPolicy) -> Self {

@@ -29,7 +29,7 @@ use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _};
 use tokio_util::io::ReaderStream;
 
 use crate::client::Client;
-use crate::error::{DocumentProblem, Error, ValidationError};
+use crate::error::{DocumentProblem, Error, Service, ValidationError};
 
 /// The bytes every PDF starts with.
 const PDF_MAGIC: &[u8] = b"%PDF-";
@@ -191,6 +191,7 @@ impl Documents {
         .file_name(file_name)
         .mime_str("application/pdf")
         .map_err(|source| Error::Transport {
+            service: Service::IdKollen,
             operation: UPLOAD,
             source,
         })?;
@@ -528,6 +529,7 @@ impl Stream for DocumentDownload {
             Poll::Ready(Some(Err(source))) => {
                 this.done = true;
                 Poll::Ready(Some(Err(Error::Transport {
+                    service: Service::IdKollen,
                     operation: DOWNLOAD,
                     source,
                 })))
