@@ -85,58 +85,52 @@ impl AgeVerificationBuilder {
             ref_id: self.ref_id,
         };
         let client = &self.client;
-        let raw = client.raw();
         let flow = Flow::AgeVerification;
         match self.provider {
             Provider::BankIdSe => {
-                start(
+                start!(
                     client,
-                    "bankid_se_start_age_verification",
+                    bankid_se_start_age_verification,
                     self.provider,
                     flow,
-                    raw.bankid_se_start_age_verification(&body),
+                    &body
                 )
-                .await
             }
             Provider::Freja => {
-                start(
+                start!(
                     client,
-                    "freja_start_age_verification",
+                    freja_start_age_verification,
                     self.provider,
                     flow,
-                    raw.freja_start_age_verification(&body),
+                    &body
                 )
-                .await
             }
             Provider::BankIdNo => {
-                start(
+                start!(
                     client,
-                    "bankid_no_start_age_verification",
+                    bankid_no_start_age_verification,
                     self.provider,
                     flow,
-                    raw.bankid_no_start_age_verification(&body),
+                    &body
                 )
-                .await
             }
             Provider::MitId => {
-                start(
+                start!(
                     client,
-                    "mitid_start_age_verification",
+                    mitid_start_age_verification,
                     self.provider,
                     flow,
-                    raw.mitid_start_age_verification(&body),
+                    &body
                 )
-                .await
             }
             Provider::Ftn => {
-                start(
+                start!(
                     client,
-                    "ftn_start_age_verification",
+                    ftn_start_age_verification,
                     self.provider,
                     flow,
-                    raw.ftn_start_age_verification(&body),
+                    &body
                 )
-                .await
             }
             Provider::Vipps => {
                 Err(ValidationError::new("flow", "vipps has no age-verification sessions").into())

@@ -112,14 +112,13 @@ impl BankIdNoAuth {
             request_ssn: self.request_ssn,
         };
         let client = &self.client;
-        start(
+        start!(
             client,
-            "bankid_no_start_auth",
+            bankid_no_start_auth,
             Provider::BankIdNo,
             Flow::Auth,
-            client.raw().bankid_no_start_auth(&body),
+            &body
         )
-        .await
     }
 }
 
@@ -153,14 +152,13 @@ impl BankIdNoBackchannelAuth {
             )?,
         };
         let client = &self.client;
-        start(
+        start!(
             client,
-            "bankid_no_start_backchannel_auth",
+            bankid_no_start_backchannel_auth,
             Provider::BankIdNo,
             Flow::Auth,
-            client.raw().bankid_no_start_backchannel_auth(&body),
+            &body
         )
-        .await
     }
 }
 
@@ -246,13 +244,12 @@ impl BankIdNoSign {
             text: validate::convert_opt("text", self.text)?,
         };
         let client = &self.client;
-        start(
+        start!(
             client,
-            "bankid_no_start_sign",
+            bankid_no_start_sign,
             Provider::BankIdNo,
             Flow::Sign,
-            client.raw().bankid_no_start_sign(&body),
+            &body
         )
-        .await
     }
 }

@@ -193,15 +193,13 @@ impl BankIdSeAuth {
                 validate::identity_opt::<Personnummer>("ssn", self.ssn)?,
             )?,
         };
-        let raw = client.raw();
-        start(
+        start!(
             &client,
-            "bankid_se_start_auth",
+            bankid_se_start_auth,
             Provider::BankIdSe,
             Flow::Auth,
-            raw.bankid_se_start_auth(&body),
+            &body
         )
-        .await
     }
 }
 
@@ -263,14 +261,13 @@ impl BankIdSePhoneAuth {
             ssn: validate::convert("ssn", validate::identity::<Personnummer>("ssn", &self.ssn)?)?,
         };
         let client = &self.client;
-        start(
+        start!(
             client,
-            "bankid_se_start_phone_auth",
+            bankid_se_start_phone_auth,
             Provider::BankIdSe,
             Flow::Auth,
-            client.raw().bankid_se_start_phone_auth(&body),
+            &body
         )
-        .await
     }
 }
 
@@ -342,15 +339,13 @@ impl BankIdSeSign {
             )?,
             text: validate::convert("text", self.text)?,
         };
-        let raw = client.raw();
-        start(
+        start!(
             &client,
-            "bankid_se_start_sign",
+            bankid_se_start_sign,
             Provider::BankIdSe,
             Flow::Sign,
-            raw.bankid_se_start_sign(&body),
+            &body
         )
-        .await
     }
 }
 
@@ -414,13 +409,12 @@ impl BankIdSePhoneSign {
             text: validate::convert("text", self.text)?,
         };
         let client = &self.client;
-        start(
+        start!(
             client,
-            "bankid_se_start_phone_sign",
+            bankid_se_start_phone_sign,
             Provider::BankIdSe,
             Flow::Sign,
-            client.raw().bankid_se_start_phone_sign(&body),
+            &body
         )
-        .await
     }
 }

@@ -113,7 +113,6 @@ impl FrejaStart {
     /// Checks the request and starts the session (sent once, never retried).
     pub async fn send(self) -> Result<Session<FrejaCompleted>, Error> {
         let client = &self.client;
-        let raw = client.raw();
         let callback_url = validate::url("callbackUrl", self.callback_url)?;
         if let Some(text) = &self.text {
             validate::required("text", text)?;
@@ -131,14 +130,7 @@ impl FrejaStart {
                     request_address: self.request_address,
                     ssn: non_empty_ssn(self.ssn)?,
                 };
-                start(
-                    client,
-                    "freja_start_auth",
-                    Provider::Freja,
-                    Flow::Auth,
-                    raw.freja_start_auth(&body),
-                )
-                .await
+                start!(client, freja_start_auth, Provider::Freja, Flow::Auth, &body)
             }
             (Some((ssn, country)), None) => {
                 validate::required("ssn", &ssn)?;
@@ -155,14 +147,13 @@ impl FrejaStart {
                     request_address: self.request_address,
                     ssn: validate::convert("ssn", ssn)?,
                 };
-                start(
+                start!(
                     client,
-                    "freja_start_backchannel_auth",
+                    freja_start_backchannel_auth,
                     Provider::Freja,
                     Flow::Auth,
-                    raw.freja_start_backchannel_auth(&body),
+                    &body
                 )
-                .await
             }
             (None, Some(text)) => {
                 let body = types::FrejaSignRequest {
@@ -177,14 +168,7 @@ impl FrejaStart {
                     ssn: non_empty_ssn(self.ssn)?,
                     text: validate::convert("text", text)?,
                 };
-                start(
-                    client,
-                    "freja_start_sign",
-                    Provider::Freja,
-                    Flow::Sign,
-                    raw.freja_start_sign(&body),
-                )
-                .await
+                start!(client, freja_start_sign, Provider::Freja, Flow::Sign, &body)
             }
             (Some((ssn, country)), Some(text)) => {
                 validate::required("ssn", &ssn)?;
@@ -202,14 +186,13 @@ impl FrejaStart {
                     ssn: validate::convert("ssn", ssn)?,
                     text: validate::convert("text", text)?,
                 };
-                start(
+                start!(
                     client,
-                    "freja_start_backchannel_sign",
+                    freja_start_backchannel_sign,
                     Provider::Freja,
                     Flow::Sign,
-                    raw.freja_start_backchannel_sign(&body),
+                    &body
                 )
-                .await
             }
         }
     }

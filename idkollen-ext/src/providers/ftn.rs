@@ -72,13 +72,6 @@ impl FtnAuth {
             request_phone: self.request_phone,
         };
         let client = &self.client;
-        start(
-            client,
-            "ftn_start_auth",
-            Provider::Ftn,
-            Flow::Auth,
-            client.raw().ftn_start_auth(&body),
-        )
-        .await
+        start!(client, ftn_start_auth, Provider::Ftn, Flow::Auth, &body)
     }
 }

@@ -119,14 +119,7 @@ impl MitIdAuth {
             request_phone: self.request_phone,
         };
         let client = &self.client;
-        start(
-            client,
-            "mitid_start_auth",
-            Provider::MitId,
-            Flow::Auth,
-            client.raw().mitid_start_auth(&body),
-        )
-        .await
+        start!(client, mitid_start_auth, Provider::MitId, Flow::Auth, &body)
     }
 }
 
@@ -160,14 +153,13 @@ impl MitIdBackchannelAuth {
             ssn: validate::convert("ssn", validate::identity::<Cpr>("ssn", &self.ssn)?)?,
         };
         let client = &self.client;
-        start(
+        start!(
             client,
-            "mitid_start_backchannel_auth",
+            mitid_start_backchannel_auth,
             Provider::MitId,
             Flow::Auth,
-            client.raw().mitid_start_backchannel_auth(&body),
+            &body
         )
-        .await
     }
 }
 
@@ -198,13 +190,6 @@ impl MitIdSign {
             text: validate::convert("text", self.text)?,
         };
         let client = &self.client;
-        start(
-            client,
-            "mitid_start_sign",
-            Provider::MitId,
-            Flow::Sign,
-            client.raw().mitid_start_sign(&body),
-        )
-        .await
+        start!(client, mitid_start_sign, Provider::MitId, Flow::Sign, &body)
     }
 }

@@ -17,7 +17,7 @@ use crate::tolerant::{self, StatusUnion};
 /// user) and makes a session of the answer. A start answered with `FAILED` is an error. An
 /// answer that does not fit the spec is read tolerantly: a session the service started is
 /// not lost to a field this crate cannot read.
-pub(crate) async fn start<S, C, F>(
+pub(crate) async fn send_start<S, C, F>(
     client: &Client,
     operation: &'static str,
     provider: Provider,
@@ -40,6 +40,23 @@ where
     let handle = answer.into_handle(provider, flow)?.started_now();
     Ok(Session::new(client.clone(), handle).started_now())
 }
+
+/// Sends the start operation `$op` of the generated client once with `$body` and makes a
+/// session of the answer ([`send_start`]); the operation id is the operation's own name.
+macro_rules! start {
+    ($client:expr, $op:ident, $provider:expr, $flow:expr, $body:expr) => {{
+        let client: &crate::client::Client = $client;
+        crate::providers::start::send_start(
+            client,
+            stringify!($op),
+            $provider,
+            $flow,
+            client.raw().$op($body),
+        )
+        .await
+    }};
+}
+pub(crate) use start;
 
 /// A status union that a start request answers with.
 pub(crate) trait IntoHandle {

@@ -89,14 +89,7 @@ impl VippsAuth {
             request_ssn: self.request_ssn,
         };
         let client = &self.client;
-        start(
-            client,
-            "vipps_start_auth",
-            Provider::Vipps,
-            Flow::Auth,
-            client.raw().vipps_start_auth(&body),
-        )
-        .await
+        start!(client, vipps_start_auth, Provider::Vipps, Flow::Auth, &body)
     }
 }
 
@@ -139,13 +132,12 @@ impl VippsBackchannelAuth {
             request_ssn: self.request_ssn,
         };
         let client = &self.client;
-        start(
+        start!(
             client,
-            "vipps_start_backchannel_auth",
+            vipps_start_backchannel_auth,
             Provider::Vipps,
             Flow::Auth,
-            client.raw().vipps_start_backchannel_auth(&body),
+            &body
         )
-        .await
     }
 }
