@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::provider::{Flow, Provider};
 
 /// Everything needed to resume a session on any instance of a backend: store it (it
-/// serialises with serde), then [`Client::resume`] it.
+/// serialises with serde), then [`Client::resume`](crate::Client::resume) it.
 ///
 /// It holds the QR start secret of a BankID session: keep it server-side. `Debug` redacts
 /// it.
