@@ -20,18 +20,30 @@ pub struct Freja {
 
 impl Freja {
     /// An authentication by QR code or on the same device.
-    pub fn auth(&self) -> FrejaStart {
-        FrejaStart::new(self.client.clone(), None, None, None)
+    pub fn auth(&self) -> FrejaAuth {
+        FrejaStart::new(self.client.clone(), freja_flow::Auth { ssn: None })
     }
 
     /// An authentication pushed to the app of the user with this personal number.
-    pub fn backchannel_auth(&self, ssn: impl Into<String>, country: FrejaCountry) -> FrejaStart {
-        FrejaStart::new(self.client.clone(), Some(ssn.into()), Some(country), None)
+    pub fn backchannel_auth(
+        &self,
+        ssn: impl Into<String>,
+        country: FrejaCountry,
+    ) -> FrejaBackchannelAuth {
+        let flow = freja_flow::BackchannelAuth {
+            ssn: ssn.into(),
+            country,
+        };
+        FrejaStart::new(self.client.clone(), flow)
     }
 
     /// A signature of `text` by QR code or on the same device.
-    pub fn sign(&self, text: impl Into<String>) -> FrejaStart {
-        FrejaStart::new(self.client.clone(), None, None, Some(text.into()))
+    pub fn sign(&self, text: impl Into<String>) -> FrejaSign {
+        let flow = freja_flow::Sign {
+            ssn: None,
+            text: text.into(),
+        };
+        FrejaStart::new(self.client.clone(), flow)
     }
 
     /// A signature of `text` pushed to the app of the user with this personal number.
@@ -40,13 +52,13 @@ impl Freja {
         ssn: impl Into<String>,
         country: FrejaCountry,
         text: impl Into<String>,
-    ) -> FrejaStart {
-        FrejaStart::new(
-            self.client.clone(),
-            Some(ssn.into()),
-            Some(country),
-            Some(text.into()),
-        )
+    ) -> FrejaBackchannelSign {
+        let flow = freja_flow::BackchannelSign {
+            ssn: ssn.into(),
+            country,
+            text: text.into(),
+        };
+        FrejaStart::new(self.client.clone(), flow)
     }
 
     /// An age verification.
@@ -55,15 +67,65 @@ impl Freja {
     }
 }
 
-/// Builds a Freja start request: `auth`, `backchannel/auth`, `sign` or `backchannel/sign`,
-/// depending on how it was made (see [`Freja`]).
+/// Builds `POST /v3/freja/auth`. From [`Freja::auth`].
+pub type FrejaAuth = FrejaStart<freja_flow::Auth>;
+/// Builds `POST /v3/freja/backchannel/auth`. From [`Freja::backchannel_auth`].
+pub type FrejaBackchannelAuth = FrejaStart<freja_flow::BackchannelAuth>;
+/// Builds `POST /v3/freja/sign`. From [`Freja::sign`].
+pub type FrejaSign = FrejaStart<freja_flow::Sign>;
+/// Builds `POST /v3/freja/backchannel/sign`. From [`Freja::backchannel_sign`].
+pub type FrejaBackchannelSign = FrejaStart<freja_flow::BackchannelSign>;
+
+/// The four Freja flows, as the type parameter of [`FrejaStart`]: what each one takes beyond
+/// the options they share. Only the QR and same-device flows have an `ssn` setter; a
+/// backchannel flow is given the user's number when it is made:
+///
+/// ```compile_fail
+/// # fn f(client: idkollen_ext::Client) {
+/// use idkollen_ext::types::FrejaCountry;
+/// // A backchannel request has no `ssn` setter to be silently ignored.
+/// let _ = client.freja().backchannel_auth("198112289874", FrejaCountry::Sweden).ssn("x");
+/// # }
+/// ```
+pub mod freja_flow {
+    use idkollen_api::types::FrejaCountry;
+
+    /// An authentication by QR code or on the same device.
+    #[derive(Debug)]
+    pub struct Auth {
+        pub(super) ssn: Option<String>,
+    }
+
+    /// An authentication pushed to the user's app.
+    #[derive(Debug)]
+    pub struct BackchannelAuth {
+        pub(super) ssn: String,
+        pub(super) country: FrejaCountry,
+    }
+
+    /// A signature by QR code or on the same device.
+    #[derive(Debug)]
+    pub struct Sign {
+        pub(super) ssn: Option<String>,
+        pub(super) text: String,
+    }
+
+    /// A signature pushed to the user's app.
+    #[derive(Debug)]
+    pub struct BackchannelSign {
+        pub(super) ssn: String,
+        pub(super) country: FrejaCountry,
+        pub(super) text: String,
+    }
+}
+
+/// Builds a Freja start request of the flow `F` (see [`Freja`] and [`freja_flow`]): the
+/// options every Freja flow shares, and what the flow itself takes.
 #[derive(Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
-pub struct FrejaStart {
+pub struct FrejaStart<F> {
     client: Client,
-    backchannel: Option<(String, FrejaCountry)>,
-    text: Option<String>,
-    ssn: Option<String>,
+    flow: F,
     callback_url: Option<String>,
     min_registration_level: Option<FrejaRegistrationLevel>,
     org_number: Option<String>,
@@ -71,18 +133,20 @@ pub struct FrejaStart {
     request_address: Option<bool>,
 }
 
-impl FrejaStart {
-    fn new(
-        client: Client,
-        ssn: Option<String>,
-        country: Option<FrejaCountry>,
-        text: Option<String>,
-    ) -> Self {
+/// The shared options, checked.
+struct Checked {
+    callback_url: Option<String>,
+    min_registration_level: Option<FrejaRegistrationLevel>,
+    org_number: Option<String>,
+    ref_id: Option<String>,
+    request_address: Option<bool>,
+}
+
+impl<F> FrejaStart<F> {
+    fn new(client: Client, flow: F) -> Self {
         Self {
             client,
-            backchannel: ssn.zip(country),
-            text,
-            ssn: None,
+            flow,
             callback_url: None,
             min_registration_level: None,
             org_number: None,
@@ -92,8 +156,6 @@ impl FrejaStart {
     }
 
     setters! {
-        /// QR and same-device flows: only this personal number may complete the session.
-        ssn: text,
         /// Where IDkollen posts the result.
         callback_url: text,
         /// Check that the user may sign for this Swedish organisation.
@@ -110,104 +172,144 @@ impl FrejaStart {
         self
     }
 
+    /// The shared options checked, and the flow's own part.
+    fn check(self) -> Result<(Client, Checked, F), Error> {
+        let checked = Checked {
+            callback_url: validate::url("callbackUrl", self.callback_url)?,
+            min_registration_level: self.min_registration_level,
+            org_number: validate::identity_opt::<Organisationsnummer>(
+                "orgNumber",
+                self.org_number,
+            )?,
+            ref_id: self.ref_id,
+            request_address: self.request_address,
+        };
+        Ok((self.client, checked, self.flow))
+    }
+}
+
+impl FrejaStart<freja_flow::Auth> {
+    /// Only the user with this personal number may complete the session.
+    pub fn ssn(mut self, ssn: impl Into<String>) -> Self {
+        self.flow.ssn = Some(ssn.into());
+        self
+    }
+
     /// Checks the request and starts the session (sent once, never retried).
     pub async fn send(self) -> Result<Session<FrejaCompleted>, Error> {
-        let client = &self.client;
-        let callback_url = validate::url("callbackUrl", self.callback_url)?;
-        if let Some(text) = &self.text {
-            validate::required("text", text)?;
-        }
-        match (self.backchannel, self.text) {
-            (None, None) => {
-                let body = types::FrejaAuthRequest {
-                    callback_url,
-                    min_registration_level: self.min_registration_level,
-                    org_number: validate::identity_opt::<Organisationsnummer>(
-                        "orgNumber",
-                        self.org_number,
-                    )?,
-                    ref_id: self.ref_id,
-                    request_address: self.request_address,
-                    ssn: non_empty_ssn(self.ssn)?,
-                };
-                start!(client, freja_start_auth, Provider::Freja, Flow::Auth, &body)
-            }
-            (Some((ssn, country)), None) => {
-                validate::required("ssn", &ssn)?;
-                let ssn = freja_ssn(ssn, country)?;
-                let body = types::FrejaBackchannelAuthRequest {
-                    callback_url,
-                    country,
-                    min_registration_level: self.min_registration_level,
-                    org_number: validate::identity_opt::<Organisationsnummer>(
-                        "orgNumber",
-                        self.org_number,
-                    )?,
-                    ref_id: self.ref_id,
-                    request_address: self.request_address,
-                    ssn: validate::convert("ssn", ssn)?,
-                };
-                start!(
-                    client,
-                    freja_start_backchannel_auth,
-                    Provider::Freja,
-                    Flow::Auth,
-                    &body
-                )
-            }
-            (None, Some(text)) => {
-                let body = types::FrejaSignRequest {
-                    callback_url,
-                    min_registration_level: self.min_registration_level,
-                    org_number: validate::identity_opt::<Organisationsnummer>(
-                        "orgNumber",
-                        self.org_number,
-                    )?,
-                    ref_id: self.ref_id,
-                    request_address: self.request_address,
-                    ssn: non_empty_ssn(self.ssn)?,
-                    text: validate::convert("text", text)?,
-                };
-                start!(client, freja_start_sign, Provider::Freja, Flow::Sign, &body)
-            }
-            (Some((ssn, country)), Some(text)) => {
-                validate::required("ssn", &ssn)?;
-                let ssn = freja_ssn(ssn, country)?;
-                let body = types::FrejaBackchannelSignRequest {
-                    callback_url,
-                    country,
-                    min_registration_level: self.min_registration_level,
-                    org_number: validate::identity_opt::<Organisationsnummer>(
-                        "orgNumber",
-                        self.org_number,
-                    )?,
-                    ref_id: self.ref_id,
-                    request_address: self.request_address,
-                    ssn: validate::convert("ssn", ssn)?,
-                    text: validate::convert("text", text)?,
-                };
-                start!(
-                    client,
-                    freja_start_backchannel_sign,
-                    Provider::Freja,
-                    Flow::Sign,
-                    &body
-                )
-            }
-        }
+        let (client, c, flow) = self.check()?;
+        let body = types::FrejaAuthRequest {
+            callback_url: c.callback_url,
+            min_registration_level: c.min_registration_level,
+            org_number: c.org_number,
+            ref_id: c.ref_id,
+            request_address: c.request_address,
+            ssn: non_empty_ssn(flow.ssn)?,
+        };
+        start!(
+            &client,
+            freja_start_auth,
+            Provider::Freja,
+            Flow::Auth,
+            &body
+        )
+    }
+}
+
+impl FrejaStart<freja_flow::BackchannelAuth> {
+    /// Checks the request and starts the session (sent once, never retried).
+    pub async fn send(self) -> Result<Session<FrejaCompleted>, Error> {
+        let (client, c, flow) = self.check()?;
+        let body = types::FrejaBackchannelAuthRequest {
+            callback_url: c.callback_url,
+            country: flow.country,
+            min_registration_level: c.min_registration_level,
+            org_number: c.org_number,
+            ref_id: c.ref_id,
+            request_address: c.request_address,
+            ssn: freja_ssn(flow.ssn, flow.country)?,
+        };
+        start!(
+            &client,
+            freja_start_backchannel_auth,
+            Provider::Freja,
+            Flow::Auth,
+            &body
+        )
+    }
+}
+
+impl FrejaStart<freja_flow::Sign> {
+    /// Only the user with this personal number may complete the session.
+    pub fn ssn(mut self, ssn: impl Into<String>) -> Self {
+        self.flow.ssn = Some(ssn.into());
+        self
+    }
+
+    /// Checks the request and starts the session (sent once, never retried).
+    pub async fn send(self) -> Result<Session<FrejaCompleted>, Error> {
+        let (client, c, flow) = self.check()?;
+        validate::required("text", &flow.text)?;
+        let body = types::FrejaSignRequest {
+            callback_url: c.callback_url,
+            min_registration_level: c.min_registration_level,
+            org_number: c.org_number,
+            ref_id: c.ref_id,
+            request_address: c.request_address,
+            ssn: non_empty_ssn(flow.ssn)?,
+            text: validate::convert("text", flow.text)?,
+        };
+        start!(
+            &client,
+            freja_start_sign,
+            Provider::Freja,
+            Flow::Sign,
+            &body
+        )
+    }
+}
+
+impl FrejaStart<freja_flow::BackchannelSign> {
+    /// Checks the request and starts the session (sent once, never retried).
+    pub async fn send(self) -> Result<Session<FrejaCompleted>, Error> {
+        let (client, c, flow) = self.check()?;
+        validate::required("text", &flow.text)?;
+        let body = types::FrejaBackchannelSignRequest {
+            callback_url: c.callback_url,
+            country: flow.country,
+            min_registration_level: c.min_registration_level,
+            org_number: c.org_number,
+            ref_id: c.ref_id,
+            request_address: c.request_address,
+            ssn: freja_ssn(flow.ssn, flow.country)?,
+            text: validate::convert("text", flow.text)?,
+        };
+        start!(
+            &client,
+            freja_start_backchannel_sign,
+            Provider::Freja,
+            Flow::Sign,
+            &body
+        )
     }
 }
 
 /// The personal number of a backchannel request, checked as the number of `country` (the
 /// country of the user's Freja identity document) and sent in the form IDkollen expects.
-fn freja_ssn(ssn: String, country: types::FrejaCountry) -> Result<String, Error> {
+fn freja_ssn<T, E>(ssn: String, country: types::FrejaCountry) -> Result<T, Error>
+where
+    T: TryFrom<String, Error = E>,
+    E: std::fmt::Display,
+{
     use types::FrejaCountry::*;
-    Ok(match country {
+    validate::required("ssn", &ssn)?;
+    let ssn = match country {
         Sweden => validate::identity::<Personnummer>("ssn", &ssn)?,
         Norway => validate::identity::<Fodselsnummer>("ssn", &ssn)?,
         Denmark => validate::identity::<Cpr>("ssn", &ssn)?,
         Finland => validate::identity::<Hetu>("ssn", &ssn)?,
-    })
+    };
+    Ok(validate::convert("ssn", ssn)?)
 }
 
 fn non_empty_ssn<T, E>(ssn: Option<String>) -> Result<Option<T>, Error>
