@@ -210,7 +210,7 @@ async fn read_tolerant<U, F>(
     fut: F,
 ) -> Result<Snapshot, Error>
 where
-    U: StatusUnion + Into<Snapshot> + std::fmt::Debug,
+    U: StatusUnion + Into<Snapshot>,
     F: std::future::Future<
             Output = Result<idkollen_api::ResponseValue<U>, progenitor_client::Error>,
         >,
