@@ -89,3 +89,79 @@ macro_rules! setters {
     };
 }
 pub(crate) use setters;
+
+/// A redirect authentication, where the user's browser goes to the provider's page and comes
+/// back to `redirectUrl`: BankID NO and Vipps take the same request. One definition of the
+/// builder serves both.
+macro_rules! redirect_auth {
+    ($(#[$doc:meta])* $name:ident, $request:ident, $op:ident, $provider:ident, $completed:ident, $ssn:literal) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        #[must_use = "nothing is sent until `send` is awaited"]
+        pub struct $name {
+            client: crate::client::Client,
+            app_callback_uri: Option<String>,
+            redirect_url: Option<String>,
+            ref_id: Option<String>,
+            request_address: Option<bool>,
+            request_email: Option<bool>,
+            request_phone: Option<bool>,
+            request_ssn: Option<bool>,
+        }
+
+        impl $name {
+            fn new(client: crate::client::Client) -> Self {
+                Self {
+                    client,
+                    app_callback_uri: None,
+                    redirect_url: None,
+                    ref_id: None,
+                    request_address: None,
+                    request_email: None,
+                    request_phone: None,
+                    request_ssn: None,
+                }
+            }
+
+            crate::providers::setters! {
+                /// The app to return to on mobile.
+                app_callback_uri: text,
+                /// Where the user's browser goes afterwards.
+                redirect_url: text,
+                /// Your reference, echoed in the result.
+                ref_id: text,
+                /// Ask for the user's address.
+                request_address: flag,
+                /// Ask for the user's email address.
+                request_email: flag,
+                /// Ask for the user's phone number.
+                request_phone: flag,
+                #[doc = $ssn]
+                request_ssn: flag,
+            }
+
+            /// Checks the request and starts the session (sent once, never retried).
+            pub async fn send(
+                self,
+            ) -> Result<crate::session::Session<idkollen_api::types::$completed>, crate::error::Error> {
+                let body = idkollen_api::types::$request {
+                    app_callback_uri: crate::validate::url("appCallbackUri", self.app_callback_uri)?,
+                    redirect_url: crate::validate::url("redirectUrl", self.redirect_url)?,
+                    ref_id: self.ref_id,
+                    request_address: self.request_address,
+                    request_email: self.request_email,
+                    request_phone: self.request_phone,
+                    request_ssn: self.request_ssn,
+                };
+                crate::providers::start::start!(
+                    &self.client,
+                    $op,
+                    crate::provider::Provider::$provider,
+                    crate::provider::Flow::Auth,
+                    &body
+                )
+            }
+        }
+    };
+}
+pub(crate) use redirect_auth;

@@ -19,16 +19,7 @@ pub struct Vipps {
 impl Vipps {
     /// An authentication through a browser redirect.
     pub fn auth(&self) -> VippsAuth {
-        VippsAuth {
-            client: self.client.clone(),
-            app_callback_uri: None,
-            redirect_url: None,
-            ref_id: None,
-            request_address: None,
-            request_email: None,
-            request_phone: None,
-            request_ssn: None,
-        }
+        VippsAuth::new(self.client.clone())
     }
 
     /// An authentication pushed to the app of the user with this phone number.
@@ -45,53 +36,15 @@ impl Vipps {
     }
 }
 
-/// Builds `POST /v3/vipps/auth`. From [`Vipps::auth`].
-#[derive(Debug)]
-#[must_use = "nothing is sent until `send` is awaited"]
-pub struct VippsAuth {
-    client: Client,
-    app_callback_uri: Option<String>,
-    redirect_url: Option<String>,
-    ref_id: Option<String>,
-    request_address: Option<bool>,
-    request_email: Option<bool>,
-    request_phone: Option<bool>,
-    request_ssn: Option<bool>,
-}
-
-impl VippsAuth {
-    setters! {
-        /// The app to return to on mobile.
-        app_callback_uri: text,
-        /// Where the user's browser goes afterwards.
-        redirect_url: text,
-        /// Your reference, echoed in the result.
-        ref_id: text,
-        /// Ask for the user's address.
-        request_address: flag,
-        /// Ask for the user's email address.
-        request_email: flag,
-        /// Ask for the user's phone number.
-        request_phone: flag,
-        /// Ask for the user's national identity number.
-        request_ssn: flag,
-    }
-
-    /// Checks the request and starts the session (sent once, never retried).
-    pub async fn send(self) -> Result<Session<VippsCompleted>, Error> {
-        let body = types::VippsAuthRequest {
-            app_callback_uri: validate::url("appCallbackUri", self.app_callback_uri)?,
-            redirect_url: validate::url("redirectUrl", self.redirect_url)?,
-            ref_id: self.ref_id,
-            request_address: self.request_address,
-            request_email: self.request_email,
-            request_phone: self.request_phone,
-            request_ssn: self.request_ssn,
-        };
-        let client = &self.client;
-        start!(client, vipps_start_auth, Provider::Vipps, Flow::Auth, &body)
-    }
-}
+super::redirect_auth!(
+    /// Builds `POST /v3/vipps/auth`. From [`Vipps::auth`].
+    VippsAuth,
+    VippsAuthRequest,
+    vipps_start_auth,
+    Vipps,
+    VippsCompleted,
+    "Ask for the user's national identity number."
+);
 
 /// Builds `POST /v3/vipps/backchannel/auth`. From [`Vipps::backchannel_auth`].
 #[derive(Debug)]
