@@ -22,7 +22,7 @@ use identisure_client::{IdentisureClient, IdentisureClientBuilder};
 use idkollen_api::types;
 use idkollen_bench::server::SandboxServer;
 use idkollen_ext::types::BankIdSeCompleted;
-use idkollen_ext::{Session, SessionStatus};
+use idkollen_ext::{Poller, Session, SessionStatus};
 use idkollen_sandbox::{Sandbox, Timings};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use tokio::time::Instant;

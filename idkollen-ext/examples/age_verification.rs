@@ -4,6 +4,8 @@
 //! cargo run -p idkollen-ext --example age_verification
 //! ```
 
+use idkollen_ext::Poller;
+
 #[path = "common/mod.rs"]
 mod common;
 

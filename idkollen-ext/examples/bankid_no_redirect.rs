@@ -5,6 +5,8 @@
 //! cargo run -p idkollen-ext --example bankid_no_redirect
 //! ```
 
+use idkollen_ext::Poller;
+
 #[path = "common/mod.rs"]
 mod common;
 

@@ -11,6 +11,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
+use idkollen_ext::Poller;
 use tokio::time::Instant;
 
 #[tokio::main]

@@ -7,6 +7,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
+use idkollen_ext::Poller;
 use idkollen_ext::launch::Platform;
 
 #[tokio::main]

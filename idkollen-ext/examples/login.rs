@@ -20,7 +20,7 @@ use std::pin::pin;
 use futures::StreamExt as _;
 use idkollen_ext::launch::Platform;
 use idkollen_ext::qr::QrImage;
-use idkollen_ext::{HintCode, Language, MessageContext, Update};
+use idkollen_ext::{HintCode, Language, MessageContext, Poller, SessionStatus};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -69,8 +69,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 println!("QR frame {} · open BankID on this computer: {link}\n", frame.elapsed);
             }
             update = updates.next() => match update {
-                Some(Ok(Update::Pending { hint: new })) => hint = new,
-                Some(Ok(Update::Completed(identity))) => {
+                Some(Ok(SessionStatus::Pending { hint: new })) => hint = new,
+                Some(Ok(SessionStatus::Completed(identity))) => {
                     println!("Verified: {} ({}), personnummer {}", identity.name, identity.given_name, identity.ssn);
                     if let Some(date) = identity.cert_start_date {
                         println!("BankID issued {date}");

@@ -8,6 +8,7 @@
 #[path = "common/mod.rs"]
 mod common;
 
+use idkollen_ext::Poller;
 use idkollen_ext::identity::Personnummer;
 use idkollen_ext::types::CallInitiator;
 

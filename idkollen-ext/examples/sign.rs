@@ -8,7 +8,7 @@
 mod common;
 
 use futures::StreamExt as _;
-use idkollen_ext::{Language, MessageContext, Update};
+use idkollen_ext::{Language, MessageContext, Poller, SessionStatus};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,13 +28,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut updates = std::pin::pin!(session.updates());
     while let Some(update) = updates.next().await {
         match update? {
-            Update::Pending { hint: Some(hint) } => {
+            SessionStatus::Pending { hint: Some(hint) } => {
                 println!(
                     "{}",
                     hint.pending_user_message(Language::English, MessageContext::qr_code())
                 );
             }
-            Update::Completed(signed) => {
+            SessionStatus::Completed(signed) => {
                 println!(
                     "Signed by {} ({}) at {:?}",
                     signed.name, signed.ssn, signed.signed_at

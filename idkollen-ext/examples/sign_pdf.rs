@@ -4,6 +4,8 @@
 //! cargo run -p idkollen-ext --example sign_pdf [-- contract.pdf]
 //! ```
 
+use idkollen_ext::Poller;
+
 #[path = "common/mod.rs"]
 mod common;
 

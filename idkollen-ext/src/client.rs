@@ -46,6 +46,8 @@ impl Environment {
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), idkollen_ext::Error> {
+/// use idkollen_ext::Poller;
+///
 /// let client = idkollen_ext::Client::builder()
 ///     .environment(idkollen_ext::Environment::Staging)
 ///     .credentials("my-account", "my-secret")

@@ -153,6 +153,17 @@ pub enum Error {
 }
 
 impl Error {
+    /// How a session that ended with `code` ends a wait: [`Error::Cancelled`] for a cancel
+    /// (whatever code the service used for it), [`Error::Failed`] otherwise. The one place
+    /// that maps a failure code to an error.
+    pub(crate) fn failure(id: &str, code: FailureCode) -> Error {
+        let id = id.to_owned();
+        match code {
+            FailureCode::Cancelled => Error::Cancelled { id },
+            code => Error::Failed { id, code },
+        }
+    }
+
     /// The HTTP status of an [`Error::Api`], or of a transport error that carries one.
     pub fn status(&self) -> Option<StatusCode> {
         match self {

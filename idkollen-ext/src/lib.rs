@@ -20,6 +20,7 @@ mod session;
 mod table;
 mod tolerant;
 mod transport;
+mod unions;
 mod validate;
 
 pub use client::{Client, ClientBuilder, Environment};
@@ -28,8 +29,8 @@ pub use error::{DocumentProblem, Error, Service, ValidationError};
 pub use idkollen_api as api;
 pub use idkollen_api::types;
 pub use outcome::{Completed, Outcome};
-pub use poll::PollPolicy;
+pub use poll::{PollPolicy, Poller, SessionStatus};
 pub use provider::{Flow, Provider};
 pub use providers::*;
-pub use session::{CancelOnDrop, Session, SessionHandle, SessionStatus, Update};
+pub use session::{CancelOnDrop, Session, SessionHandle};
 pub use transport::USER_AGENT;

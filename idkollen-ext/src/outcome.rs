@@ -1,93 +1,45 @@
 //! What a completed session yields, per provider.
 
+use std::future::Future;
+
+#[cfg(doc)]
 use idkollen_api::types;
 
+use crate::client::Client;
+use crate::error::Error;
+use crate::poll::SessionStatus;
 use crate::provider::{Flow, Provider};
 
-/// A completed session of any provider, before it is narrowed to the caller's type. `Debug`
-/// redacts personal data, as [`Completed`]'s does.
-pub enum Completion {
-    /// BankID SE.
-    BankIdSe(Box<types::BankIdSeCompleted>),
-    /// Freja eID.
-    Freja(Box<types::FrejaCompleted>),
-    /// BankID NO.
-    BankIdNo(Box<types::BankIdNoCompleted>),
-    /// Vipps.
-    Vipps(Box<types::VippsCompleted>),
-    /// MitID.
-    MitId(Box<types::MitIdCompleted>),
-    /// FTN.
-    Ftn(Box<types::FtnCompleted>),
-    /// Age verification, any provider.
-    AgeVerification(types::AgeVerificationCompleted),
-}
-
-impl std::fmt::Debug for Completion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::redact::redacted;
-        let (provider, value) = match self {
-            Completion::BankIdSe(c) => ("BankIdSe", redacted(c)),
-            Completion::Freja(c) => ("Freja", redacted(c)),
-            Completion::BankIdNo(c) => ("BankIdNo", redacted(c)),
-            Completion::Vipps(c) => ("Vipps", redacted(c)),
-            Completion::MitId(c) => ("MitId", redacted(c)),
-            Completion::Ftn(c) => ("Ftn", redacted(c)),
-            Completion::AgeVerification(c) => ("AgeVerification", redacted(c)),
-        };
-        f.debug_tuple(provider).field(&value).finish()
-    }
-}
-
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
 /// The result type of a kind of session: the `COMPLETED` object of its provider (or
 /// [`types::AgeVerificationCompleted`] for age verifications). Implemented for the
-/// generated types only.
+/// generated types only, by the provider table, which says which sessions complete with it and
+/// how their status is read.
 pub trait Outcome: sealed::Sealed + serde::Serialize + Sized + Send + 'static {
+    /// Whether sessions of this provider and flow complete with this type.
     #[doc(hidden)]
-    fn from_completion(completion: Completion) -> Option<Self>;
-    /// Whether sessions of this provider and flow complete with this type (the provider
-    /// table says).
+    fn accepts(provider: Provider, flow: Flow) -> bool;
+
+    /// Reads the status of a session of this provider and flow once.
     #[doc(hidden)]
-    fn accepts(provider: Provider, flow: Flow) -> bool {
-        crate::table::completed_type(provider, flow) == Some(std::any::TypeId::of::<Self>())
-    }
-}
+    fn read_status(
+        client: &Client,
+        provider: Provider,
+        flow: Flow,
+        id: &str,
+    ) -> impl Future<Output = Result<SessionStatus<Completed<Self>>, Error>> + Send;
 
-macro_rules! identity_outcome {
-    ($($ty:ident => $variant:ident for $provider:ident),* $(,)?) => {$(
-        impl sealed::Sealed for types::$ty {}
-        impl Outcome for types::$ty {
-            fn from_completion(completion: Completion) -> Option<Self> {
-                match completion {
-                    Completion::$variant(c) => Some(*c),
-                    _ => None,
-                }
-            }
-        }
-    )*};
-}
-
-identity_outcome! {
-    BankIdSeCompleted => BankIdSe for BankIdSe,
-    FrejaCompleted => Freja for Freja,
-    BankIdNoCompleted => BankIdNo for BankIdNo,
-    VippsCompleted => Vipps for Vipps,
-    MitIdCompleted => MitId for MitId,
-    FtnCompleted => Ftn for Ftn,
-}
-
-impl sealed::Sealed for types::AgeVerificationCompleted {}
-impl Outcome for types::AgeVerificationCompleted {
-    fn from_completion(completion: Completion) -> Option<Self> {
-        match completion {
-            Completion::AgeVerification(c) => Some(c),
-            _ => None,
-        }
-    }
+    /// A status object (a callback's body) read tolerantly as the status of a session of
+    /// this provider and flow; `None` when it is not one.
+    #[doc(hidden)]
+    fn status_from_json(
+        provider: Provider,
+        flow: Flow,
+        body: &serde_json::Value,
+    ) -> Option<SessionStatus<Completed<Self>>>;
 }
 
 /// What a completed session yields: the provider's completed result `C` (a login's verified
@@ -102,6 +54,8 @@ impl Outcome for types::AgeVerificationCompleted {
 ///
 /// ```
 /// # async fn run(session: idkollen_ext::Session<idkollen_ext::types::BankIdSeCompleted>) -> Result<(), idkollen_ext::Error> {
+/// use idkollen_ext::Poller;
+///
 /// let user = session.wait().await?;
 /// if user.is_whole() {
 ///     println!("welcome, {}", user.name);
@@ -140,14 +94,6 @@ impl<C> Completed<C> {
             unread,
             raw: Some(Box::new(raw)),
         }
-    }
-
-    pub(crate) fn try_map<D>(self, f: impl FnOnce(C) -> Option<D>) -> Option<Completed<D>> {
-        Some(Completed {
-            value: f(self.value)?,
-            unread: self.unread,
-            raw: self.raw,
-        })
     }
 
     /// The result, without what the reader noted about it.

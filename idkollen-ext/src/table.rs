@@ -1,23 +1,24 @@
 //! The provider table: which providers exist, which flows each has, which generated
 //! operations read and cancel each flow, which status union it answers with and which
 //! completed type it yields. Everything that needs the list of providers and flows derives
-//! from [`provider_table!`]'s one invocation: [`Provider::supports`], the status read and
-//! cancel of a session, a callback's status, the facades' `*_session` getters and which
-//! [`Outcome`](crate::Outcome) a session may complete with.
+//! from [`provider_table!`]'s one invocation: [`Provider::supports`], the status read,
+//! callback reading and cancel of a session (one [`Outcome`] impl per completed type), and the
+//! facades' `*_session` getters.
 //!
 //! It sits above the polling engine: [`SessionSource`] is the engine's status source for an
 //! IDkollen session.
 
+use std::marker::PhantomData;
+
 use idkollen_api::types;
 
+use crate::callback::hub::Subscription;
 use crate::client::Client;
-use crate::codes::{FailureCode, HintCode, Status};
 use crate::error::{Error, ValidationError};
 use crate::handle::SessionHandle;
-use crate::outcome::{Completed, Completion};
+use crate::outcome::{Completed, Outcome};
+use crate::poll::{Pushed, SessionStatus, StatusSource};
 use crate::provider::{Flow, Provider};
-
-use crate::poll::{Snapshot, StatusSource};
 use crate::tolerant::{self, Repaired, StatusUnion};
 
 fn session_id(id: &str) -> Result<types::SessionId, Error> {
@@ -32,58 +33,87 @@ fn unsupported(provider: Provider, flow: Flow) -> Error {
     .into()
 }
 
-/// An IDkollen session as the engine's status source.
+/// An IDkollen session completing with `C`, as the engine's status source.
 #[derive(Debug)]
-pub(crate) struct SessionSource {
+pub struct SessionSource<C> {
     pub(crate) client: Client,
     pub(crate) handle: SessionHandle,
+    pub(crate) _outcome: PhantomData<fn() -> C>,
 }
 
-impl StatusSource for SessionSource {
-    type Completed = Completed<Completion>;
+impl<C: Outcome> StatusSource for SessionSource<C> {
+    type Completed = Completed<C>;
+    type Pushed = CallbackStatus<C>;
 
     fn id(&self) -> &str {
         self.handle.id()
     }
 
-    async fn read(&self) -> Result<Snapshot, Error> {
+    fn read(&self) -> impl Future<Output = Result<SessionStatus<Completed<C>>, Error>> + Send {
         let h = &self.handle;
-        read_status(&self.client, h.provider(), h.flow(), h.id()).await
+        C::read_status(&self.client, h.provider(), h.flow(), h.id())
+    }
+
+    fn pushed(&self) -> CallbackStatus<C> {
+        CallbackStatus {
+            callbacks: self.client.callbacks().subscribe(self.handle.id()),
+            handle: self.handle.clone(),
+            _outcome: PhantomData,
+        }
     }
 }
 
-/// Declares the providers, their flows and the generated operations of each flow. One row per
-/// (provider, flow): the facade's getter for a session by id, the status union the flow
-/// answers with, the completed type it yields, and the operations that read and cancel it
-/// (their ids are the operations' names).
+/// The final status a callback for the session brings.
+#[derive(Debug)]
+pub struct CallbackStatus<C> {
+    callbacks: Subscription,
+    handle: SessionHandle,
+    _outcome: PhantomData<fn() -> C>,
+}
+
+impl<C: Outcome> Pushed<Completed<C>> for CallbackStatus<C> {
+    /// Resolves with the final status of the first callback for this session that reads as
+    /// one; never resolves if none arrives.
+    async fn next(&mut self) -> SessionStatus<Completed<C>> {
+        let h = &self.handle;
+        loop {
+            // The read guard must not live across an await: take a clone and let it go.
+            let callback = match self.callbacks.wait_for(Option::is_some).await {
+                Ok(current) => current.clone(),
+                // The client was dropped: no callback will come.
+                Err(_) => None,
+            };
+            let Some(callback) = callback else {
+                return std::future::pending().await;
+            };
+            match C::status_from_json(h.provider(), h.flow(), callback.body()) {
+                Some(status) if status.is_final() => return status,
+                // A callback that is not a final status of this session's kind changes
+                // nothing: polling goes on.
+                _ => tracing::debug!(id = %h.id(), "ignored a callback that is not a final status"),
+            }
+            if self.callbacks.changed().await.is_err() {
+                return std::future::pending().await;
+            }
+        }
+    }
+}
+
+/// Declares the providers, their flows and the generated operations of each flow, grouped by
+/// the status union the flows answer with (and so by the completed type they yield). One row
+/// per (provider, flow): the facade's getter for a session by id, and the operations that
+/// read and cancel it (their ids are the operations' names).
 macro_rules! provider_table {
     ($(
-        $provider:ident {$(
+        $union:ident => $completed:ident {$(
             $(#[$doc:meta])*
-            $flow:ident $getter:ident: $union:ident => $completed:ident, $read:ident, $cancel:ident;
+            $provider:ident $flow:ident $getter:ident: $read:ident, $cancel:ident;
         )*}
     )*) => {
         impl Provider {
             /// Whether the provider has sessions of this flow.
             pub fn supports(self, flow: Flow) -> bool {
                 matches!((self, flow), $($((Provider::$provider, Flow::$flow))|*)|*)
-            }
-        }
-
-        /// Reads the status of a session once.
-        async fn read_status(
-            client: &Client,
-            provider: Provider,
-            flow: Flow,
-            id: &str,
-        ) -> Result<Snapshot, Error> {
-            let sid = session_id(id)?;
-            let raw = client.raw();
-            match (provider, flow) {
-                $($((Provider::$provider, Flow::$flow) => {
-                    read_tolerant(client, stringify!($read), raw.$read(&sid)).await
-                })*)*
-                (p, f) => Err(unsupported(p, f)),
             }
         }
 
@@ -104,100 +134,103 @@ macro_rules! provider_table {
             }
         }
 
-        /// A status object (a callback's body) read tolerantly as the status union of
-        /// `provider` and `flow`; `None` when it is not a status object of theirs.
-        pub(crate) fn snapshot_from_json(
-            provider: Provider,
-            flow: Flow,
-            body: &serde_json::Value,
-        ) -> Option<Snapshot> {
-            fn read<U: StatusUnion + Into<Snapshot>>(body: &serde_json::Value) -> Option<Snapshot> {
-                tolerant::read_status_json::<U>(body).ok().map(snapshot)
-            }
-            match (provider, flow) {
-                $($((Provider::$provider, Flow::$flow) => read::<types::$union>(body),)*)*
-                _ => None,
-            }
-        }
+        $(
+            impl crate::outcome::sealed::Sealed for types::$completed {}
 
-        /// The completed type of a (provider, flow), for [`Outcome`](crate::Outcome).
-        pub(crate) fn completed_type(provider: Provider, flow: Flow) -> Option<std::any::TypeId> {
-            match (provider, flow) {
-                $($((Provider::$provider, Flow::$flow) => {
-                    Some(std::any::TypeId::of::<types::$completed>())
-                })*)*
-                _ => None,
-            }
-        }
+            impl Outcome for types::$completed {
+                fn accepts(provider: Provider, flow: Flow) -> bool {
+                    matches!((provider, flow), $((Provider::$provider, Flow::$flow))|*)
+                }
 
-        $(impl crate::providers::$provider {$(
-            $(#[$doc])*
-            pub fn $getter(
-                &self,
-                id: impl Into<String>,
-            ) -> Result<crate::Session<types::$completed>, Error> {
-                self.client.resume(SessionHandle::new(Provider::$provider, Flow::$flow, id))
+                async fn read_status(
+                    client: &Client,
+                    provider: Provider,
+                    flow: Flow,
+                    id: &str,
+                ) -> Result<SessionStatus<Completed<Self>>, Error> {
+                    let sid = session_id(id)?;
+                    let raw = client.raw();
+                    match (provider, flow) {
+                        $((Provider::$provider, Flow::$flow) => {
+                            read_tolerant(client, stringify!($read), raw.$read(&sid)).await
+                        })*
+                        (p, f) => Err(unsupported(p, f)),
+                    }
+                }
+
+                fn status_from_json(
+                    provider: Provider,
+                    flow: Flow,
+                    body: &serde_json::Value,
+                ) -> Option<SessionStatus<Completed<Self>>> {
+                    if !Self::accepts(provider, flow) {
+                        return None;
+                    }
+                    tolerant::read_status_json::<types::$union>(body).ok().map(status)
+                }
             }
-        )*})*
+
+            $(impl crate::providers::$provider {
+                $(#[$doc])*
+                pub fn $getter(
+                    &self,
+                    id: impl Into<String>,
+                ) -> Result<crate::Session<types::$completed>, Error> {
+                    self.client.resume(SessionHandle::new(Provider::$provider, Flow::$flow, id))
+                }
+            })*
+        )*
     };
 }
 
 provider_table! {
-    BankIdSe {
+    BankIdSeStatus => BankIdSeCompleted {
         /// The authentication (or phone authentication) with this id.
-        Auth auth_session: BankIdSeStatus => BankIdSeCompleted,
-            bankid_se_get_auth_status, bankid_se_cancel_auth;
+        BankIdSe Auth auth_session: bankid_se_get_auth_status, bankid_se_cancel_auth;
         /// The signature (or phone signature) with this id.
-        Sign sign_session: BankIdSeStatus => BankIdSeCompleted,
-            bankid_se_get_sign_status, bankid_se_cancel_sign;
-        /// The age verification with this id.
-        AgeVerification age_verification_session: AgeVerificationStatus => AgeVerificationCompleted,
-            bankid_se_get_age_verification_status, bankid_se_cancel_age_verification;
+        BankIdSe Sign sign_session: bankid_se_get_sign_status, bankid_se_cancel_sign;
     }
-    Freja {
+    FrejaStatus => FrejaCompleted {
         /// The authentication (QR, same-device or backchannel) with this id.
-        Auth auth_session: FrejaStatus => FrejaCompleted,
-            freja_get_auth_status, freja_cancel_auth;
+        Freja Auth auth_session: freja_get_auth_status, freja_cancel_auth;
         /// The signature (QR, same-device or backchannel) with this id.
-        Sign sign_session: FrejaStatus => FrejaCompleted,
-            freja_get_sign_status, freja_cancel_sign;
-        /// The age verification with this id.
-        AgeVerification age_verification_session: AgeVerificationStatus => AgeVerificationCompleted,
-            freja_get_age_verification_status, freja_cancel_age_verification;
+        Freja Sign sign_session: freja_get_sign_status, freja_cancel_sign;
     }
-    BankIdNo {
+    BankIdNoStatus => BankIdNoCompleted {
         /// The authentication (redirect or backchannel) with this id.
-        Auth auth_session: BankIdNoStatus => BankIdNoCompleted,
-            bankid_no_get_auth_status, bankid_no_cancel_auth;
+        BankIdNo Auth auth_session: bankid_no_get_auth_status, bankid_no_cancel_auth;
         /// The signature with this id.
-        Sign sign_session: BankIdNoStatus => BankIdNoCompleted,
-            bankid_no_get_sign_status, bankid_no_cancel_sign;
-        /// The age verification with this id.
-        AgeVerification age_verification_session: AgeVerificationStatus => AgeVerificationCompleted,
-            bankid_no_get_age_verification_status, bankid_no_cancel_age_verification;
+        BankIdNo Sign sign_session: bankid_no_get_sign_status, bankid_no_cancel_sign;
     }
-    Vipps {
+    VippsStatus => VippsCompleted {
         /// The authentication (redirect or backchannel) with this id.
-        Auth auth_session: VippsStatus => VippsCompleted,
-            vipps_get_auth_status, vipps_cancel_auth;
+        Vipps Auth auth_session: vipps_get_auth_status, vipps_cancel_auth;
     }
-    MitId {
+    MitIdStatus => MitIdCompleted {
         /// The authentication (redirect or backchannel) with this id.
-        Auth auth_session: MitIdStatus => MitIdCompleted,
-            mitid_get_auth_status, mitid_cancel_auth;
+        MitId Auth auth_session: mitid_get_auth_status, mitid_cancel_auth;
         /// The signature with this id.
-        Sign sign_session: MitIdStatus => MitIdCompleted,
-            mitid_get_sign_status, mitid_cancel_sign;
-        /// The age verification with this id.
-        AgeVerification age_verification_session: AgeVerificationStatus => AgeVerificationCompleted,
-            mitid_get_age_verification_status, mitid_cancel_age_verification;
+        MitId Sign sign_session: mitid_get_sign_status, mitid_cancel_sign;
     }
-    Ftn {
+    FtnStatus => FtnCompleted {
         /// The authentication with this id.
-        Auth auth_session: FtnStatus => FtnCompleted,
-            ftn_get_auth_status, ftn_cancel_auth;
+        Ftn Auth auth_session: ftn_get_auth_status, ftn_cancel_auth;
+    }
+    AgeVerificationStatus => AgeVerificationCompleted {
         /// The age verification with this id.
-        AgeVerification age_verification_session: AgeVerificationStatus => AgeVerificationCompleted,
+        BankIdSe AgeVerification age_verification_session:
+            bankid_se_get_age_verification_status, bankid_se_cancel_age_verification;
+        /// The age verification with this id.
+        Freja AgeVerification age_verification_session:
+            freja_get_age_verification_status, freja_cancel_age_verification;
+        /// The age verification with this id.
+        BankIdNo AgeVerification age_verification_session:
+            bankid_no_get_age_verification_status, bankid_no_cancel_age_verification;
+        /// The age verification with this id.
+        MitId AgeVerification age_verification_session:
+            mitid_get_age_verification_status, mitid_cancel_age_verification;
+        /// The age verification with this id.
+        Ftn AgeVerification age_verification_session:
             ftn_get_age_verification_status, ftn_cancel_age_verification;
     }
 }
@@ -208,9 +241,9 @@ async fn read_tolerant<U, F>(
     client: &Client,
     operation: &'static str,
     fut: F,
-) -> Result<Snapshot, Error>
+) -> Result<SessionStatus<Completed<U::Completed>>, Error>
 where
-    U: StatusUnion + Into<Snapshot>,
+    U: StatusUnion,
     F: std::future::Future<
             Output = Result<idkollen_api::ResponseValue<U>, progenitor_client::Error>,
         >,
@@ -220,73 +253,19 @@ where
             tolerant::read_status::<U>(body).ok()
         })
         .await?;
-    Ok(snapshot(read))
+    Ok(status(read))
 }
 
-/// A status union read by the tolerant reader as one [`Snapshot`]; a completed result keeps
-/// what the reader noted.
-pub(crate) fn snapshot<U: Into<Snapshot>>(read: Repaired<U>) -> Snapshot {
+/// A status union read by the tolerant reader, as the status the caller sees: the one
+/// conversion between the generated type and [`SessionStatus`]. A completed result keeps what
+/// the reader noted.
+pub(crate) fn status<U: StatusUnion>(read: Repaired<U>) -> SessionStatus<Completed<U::Completed>> {
     let Repaired { value, unread, raw } = read;
-    match (value.into(), raw) {
-        (Snapshot::Completed(c), Some(raw)) => {
-            Snapshot::Completed(Completed::repaired(c.into_inner(), unread, raw))
-        }
-        (snapshot, _) => {
-            if !unread.is_empty() {
-                tracing::debug!(?unread, "a status answer had fields that could not be read");
-            }
-            snapshot
-        }
+    if !unread.is_empty() {
+        tracing::debug!(?unread, "a status answer had fields that could not be read");
     }
-}
-
-fn failed(f: types::SessionFailed) -> Snapshot {
-    Snapshot::Failed(FailureCode::from(f.error.0))
-}
-
-fn other(o: types::OtherStatus) -> Snapshot {
-    Snapshot::Other(Status::from(String::from(o.status)))
-}
-
-impl From<types::BankIdSeStatus> for Snapshot {
-    fn from(s: types::BankIdSeStatus) -> Self {
-        use types::BankIdSeStatus as S;
-        match s {
-            S::BankIdSePending(p) => Snapshot::Pending {
-                hint: p.hint_code.map(|h| HintCode::from(h.0)),
-            },
-            S::BankIdSeCompleted(c) => {
-                Snapshot::Completed(Completed::whole(Completion::BankIdSe(Box::new(c))))
-            }
-            S::SessionFailed(f) => failed(f),
-            S::OtherStatus(o) => other(o),
-        }
-    }
-}
-
-/// The unions whose pending state carries no hint code.
-macro_rules! snapshot_without_hint {
-    ($($union:ident { $pending:ident, $completed:ident => $completion:ident($wrap:path) })*) => {$(
-        impl From<types::$union> for Snapshot {
-            fn from(s: types::$union) -> Self {
-                match s {
-                    types::$union::$pending(_) => Snapshot::Pending { hint: None },
-                    types::$union::$completed(c) => {
-                        Snapshot::Completed(Completed::whole(Completion::$completion($wrap(c))))
-                    }
-                    types::$union::SessionFailed(f) => failed(f),
-                    types::$union::OtherStatus(o) => other(o),
-                }
-            }
-        }
-    )*};
-}
-
-snapshot_without_hint! {
-    FrejaStatus { FrejaPending, FrejaCompleted => Freja(Box::new) }
-    BankIdNoStatus { BankIdNoPending, BankIdNoCompleted => BankIdNo(Box::new) }
-    VippsStatus { VippsPending, VippsCompleted => Vipps(Box::new) }
-    MitIdStatus { MitIdPending, MitIdCompleted => MitId(Box::new) }
-    FtnStatus { FtnPending, FtnCompleted => Ftn(Box::new) }
-    AgeVerificationStatus { AgeVerificationPending, AgeVerificationCompleted => AgeVerification(std::convert::identity) }
+    value.into_status().map(|c| match raw {
+        Some(raw) => Completed::repaired(c, unread, raw),
+        None => Completed::whole(c),
+    })
 }

@@ -22,6 +22,11 @@ use serde_path_to_error::Segment;
 
 use idkollen_api::types;
 
+use crate::error::Error;
+use crate::handle::SessionHandle;
+use crate::poll::SessionStatus;
+use crate::provider::{Flow, Provider};
+
 /// A value read tolerantly, with the fields the reader could not fill from the body.
 #[derive(Debug)]
 pub(crate) struct Repaired<T> {
@@ -291,15 +296,21 @@ impl<T> Repaired<T> {
 }
 
 /// A status union of the API: an object whose `status` member says which variant it is.
-pub(crate) trait StatusUnion: DeserializeOwned + Sized {
+/// `unions.rs` implements it for every union.
+pub(crate) trait StatusUnion: DeserializeOwned + Sized + Send + 'static {
     /// The `PENDING` variant.
     type Pending: DeserializeOwned;
     /// The `COMPLETED` variant.
-    type Completed: DeserializeOwned;
+    type Completed: DeserializeOwned + Send + 'static;
     fn pending(p: Self::Pending) -> Self;
     fn completed(c: Self::Completed) -> Self;
     fn failed(f: types::SessionFailed) -> Self;
     fn other(o: types::OtherStatus) -> Self;
+    /// The union as the engine's status.
+    fn into_status(self) -> SessionStatus<Self::Completed>;
+    /// The handle of the session a start request answered with this; a start answered with
+    /// `FAILED` is its error.
+    fn into_handle(self, provider: Provider, flow: Flow) -> Result<SessionHandle, Error>;
 }
 
 /// Reads a status body that the generated type could not decode: by its `status` member
@@ -336,38 +347,6 @@ fn read_status_value<U: StatusUnion>(value: Value) -> Result<Repaired<U>, serde_
         raw: Some(raw),
         ..r
     })
-}
-
-/// The status unions of the API and their variants.
-macro_rules! status_unions {
-    ($($union:ident { $pending:ident, $completed:ident })*) => {$(
-        impl StatusUnion for types::$union {
-            type Pending = types::$pending;
-            type Completed = types::$completed;
-            fn pending(p: Self::Pending) -> Self {
-                Self::$pending(p)
-            }
-            fn completed(c: Self::Completed) -> Self {
-                Self::$completed(c)
-            }
-            fn failed(f: types::SessionFailed) -> Self {
-                Self::SessionFailed(f)
-            }
-            fn other(o: types::OtherStatus) -> Self {
-                Self::OtherStatus(o)
-            }
-        }
-    )*};
-}
-
-status_unions! {
-    BankIdSeStatus { BankIdSePending, BankIdSeCompleted }
-    FrejaStatus { FrejaPending, FrejaCompleted }
-    BankIdNoStatus { BankIdNoPending, BankIdNoCompleted }
-    VippsStatus { VippsPending, VippsCompleted }
-    MitIdStatus { MitIdPending, MitIdCompleted }
-    FtnStatus { FtnPending, FtnCompleted }
-    AgeVerificationStatus { AgeVerificationPending, AgeVerificationCompleted }
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use axum::routing::post;
 use futures::StreamExt as _;
 use idkollen_ext::bankid_wrapper::{Completion, WrapperClient, WrapperOrder};
 use idkollen_ext::identity::Personnummer;
-use idkollen_ext::{Error, FailureCode, HintCode, SessionStatus, Update};
+use idkollen_ext::{Error, FailureCode, HintCode, Poller, SessionStatus};
 use serde_json::{Value, json};
 use tokio::time::Instant;
 use url::Url;
@@ -287,18 +287,18 @@ async fn a_login_completes_through_the_engine_at_one_collect_a_second() {
     assert_eq!(updates.len(), 3, "{updates:?}");
     assert!(matches!(
         updates[0],
-        Ok(Update::Pending {
+        Ok(SessionStatus::Pending {
             hint: Some(HintCode::OutstandingTransaction)
         })
     ));
     assert!(matches!(
         updates[1],
-        Ok(Update::Pending {
+        Ok(SessionStatus::Pending {
             hint: Some(HintCode::UserSign)
         })
     ));
     match &updates[2] {
-        Ok(Update::Completed(done)) => assert_completion(done),
+        Ok(SessionStatus::Completed(done)) => assert_completion(done),
         other => panic!("{other:?}"),
     }
 
@@ -411,13 +411,13 @@ async fn unknown_hints_and_statuses_keep_polling() {
     let updates: Vec<_> = login(&server).await.updates().collect().await;
     assert_eq!(updates.len(), 2, "{updates:?}");
     match &updates[0] {
-        Ok(Update::Pending { hint: Some(hint) }) => {
+        Ok(SessionStatus::Pending { hint: Some(hint) }) => {
             assert!(hint.is_unknown());
             assert_eq!(hint.as_str(), "userFaceScan");
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(updates[1], Ok(Update::Completed(_))));
+    assert!(matches!(updates[1], Ok(SessionStatus::Completed(_))));
     assert_eq!(server.count("/collect"), 3);
 }
 

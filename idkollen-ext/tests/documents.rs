@@ -12,7 +12,7 @@ use std::time::Duration;
 use axum::http::Method;
 use futures::StreamExt as _;
 use idkollen_ext::types::BankIdNoCompleted;
-use idkollen_ext::{Client, DocumentProblem, Error};
+use idkollen_ext::{Client, DocumentProblem, Error, Poller};
 use idkollen_sandbox::{Fault, Sandbox, Timings};
 use sha2::{Digest as _, Sha256};
 use tokio::io::{AsyncRead, ReadBuf};

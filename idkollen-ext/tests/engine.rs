@@ -7,7 +7,9 @@ use std::time::Duration;
 use axum::http::Method;
 use futures::StreamExt as _;
 use idkollen_ext::types::BankIdSeCompleted;
-use idkollen_ext::{Error, FailureCode, HintCode, PollPolicy, Session, SessionHandle, Update};
+use idkollen_ext::{
+    Error, FailureCode, HintCode, PollPolicy, Poller, Session, SessionHandle, SessionStatus,
+};
 use support::*;
 
 const START: &str = "/v3/bankid-se/auth";
@@ -129,13 +131,13 @@ async fn unknown_status_and_hint_keep_polling() {
     let updates: Vec<_> = session.updates().collect().await;
     assert_eq!(updates.len(), 2, "{updates:?}");
     match &updates[0] {
-        Ok(Update::Pending { hint: Some(h) }) => {
+        Ok(SessionStatus::Pending { hint: Some(h) }) => {
             assert!(h.is_unknown());
             assert_eq!(h.as_str(), "userFaceScan");
         }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(updates[1], Ok(Update::Completed(_))));
+    assert!(matches!(updates[1], Ok(SessionStatus::Completed(_))));
 }
 
 #[tokio::test(start_paused = true)]
@@ -158,7 +160,7 @@ async fn updates_report_hint_changes_only() {
     let hints: Vec<_> = updates
         .iter()
         .filter_map(|u| match u {
-            Ok(Update::Pending { hint }) => hint.clone(),
+            Ok(SessionStatus::Pending { hint }) => hint.clone(),
             _ => None,
         })
         .collect();

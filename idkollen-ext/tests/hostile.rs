@@ -8,7 +8,7 @@ use idkollen_ext::types::{
     AgeVerificationCompleted, BankIdNoCompleted, BankIdSeCompleted, CallInitiator, FrejaCompleted,
     FrejaCountry, FtnCompleted, MitIdCompleted, VippsCompleted,
 };
-use idkollen_ext::{Client, Error, FailureCode, Flow, Provider, SessionHandle};
+use idkollen_ext::{Client, Error, FailureCode, Flow, Poller, Provider, SessionHandle};
 use idkollen_sandbox::{Sandbox, Timings};
 
 /// Every flow of every provider.

@@ -4,6 +4,7 @@
 mod support;
 
 use idkollen_ext::Error;
+use idkollen_ext::Poller;
 use idkollen_ext::identity::Personnummer;
 use idkollen_ext::types::FrejaCountry;
 

@@ -7,7 +7,9 @@ use idkollen_ext::types::{
     AgeVerificationCompleted, BankIdNoCompleted, BankIdSeCompleted, CallInitiator, FrejaCompleted,
     FrejaCountry, FtnCompleted, MitIdCompleted, VippsCompleted,
 };
-use idkollen_ext::{Client, Error, FailureCode, Flow, HintCode, Provider, SessionHandle, Update};
+use idkollen_ext::{
+    Client, Error, FailureCode, Flow, HintCode, Poller, Provider, SessionHandle, SessionStatus,
+};
 use idkollen_sandbox::{Fault, Sandbox, Timings};
 
 /// Every kind of session the API can start.
@@ -347,14 +349,14 @@ async fn an_unknown_hint_code_is_reported_and_polling_goes_on() {
     let unknown: Vec<&HintCode> = updates
         .iter()
         .filter_map(|u| match u {
-            Ok(Update::Pending { hint: Some(h) }) if h.is_unknown() => Some(h),
+            Ok(SessionStatus::Pending { hint: Some(h) }) if h.is_unknown() => Some(h),
             _ => None,
         })
         .collect();
     assert!(!unknown.is_empty(), "{updates:?}");
     assert_eq!(unknown[0].as_str(), "sandboxFutureHint");
     assert!(
-        matches!(updates.last(), Some(Ok(Update::Completed(_)))),
+        matches!(updates.last(), Some(Ok(SessionStatus::Completed(_)))),
         "{updates:?}"
     );
 

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use axum::http::Method;
 use idkollen_ext::types::{BankIdSeCompleted, MitIdCompleted};
-use idkollen_ext::{Client, Error, Flow, Provider, SessionHandle};
+use idkollen_ext::{Client, Error, Flow, Poller, Provider, SessionHandle};
 use serde_json::json;
 use support::*;
 

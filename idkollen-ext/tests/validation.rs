@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::http::Method;
 use idkollen_ext::types::{CallInitiator, FrejaCountry};
-use idkollen_ext::{Client, Error};
+use idkollen_ext::{Client, Error, Poller};
 use support::*;
 
 fn field(result: Result<impl std::fmt::Debug, Error>) -> &'static str {

@@ -1,6 +1,7 @@
 //! The rate limit holds where the service measures it: between the *arrivals* of two status
 //! reads, even when one of them reaches the service late.
 
+use idkollen_ext::Poller;
 use std::time::Duration;
 
 use idkollen_sandbox::Fault;

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use idkollen_ext::callback::{self, CallbackError, SIGNATURE_HEADER, SignatureError, sign};
-use idkollen_ext::{Client, Error, FailureCode};
+use idkollen_ext::{Client, Error, FailureCode, Poller};
 use idkollen_sandbox::Sandbox;
 use idkollen_tests::sandbox;
 use tokio::time::Instant;

@@ -3,6 +3,7 @@
 
 use futures::future::join_all;
 use idkollen_ext::Client;
+use idkollen_ext::Poller;
 use idkollen_tests::sandbox;
 
 /// Starts a thousand BankID SE sessions at once through `client`, with refIds

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use identisure_client::models::{BankIdSeAuthRequest, BankIdSeStatus};
 use identisure_client::{IdentisureClient, IdentisureClientBuilder, PollOptions};
 use idkollen_ext::types::BankIdSeCompleted;
-use idkollen_ext::{Client, Session};
+use idkollen_ext::{Client, Poller, Session};
 use idkollen_sandbox::Sandbox;
 
 use super::Mode;

@@ -13,7 +13,7 @@ use url::Url;
 use crate::error::Service;
 use crate::error::{Error, ValidationError};
 use crate::identity::Personnummer;
-use crate::poll::{PollPolicy, Snapshot};
+use crate::poll::{PollPolicy, SessionStatus};
 use crate::transport::{Transport, check_base_url};
 
 use super::completion::Completion;
@@ -27,6 +27,7 @@ const API_KEY: HeaderName = HeaderName::from_static("x-api-key");
 ///
 /// ```no_run
 /// # async fn run() -> Result<(), idkollen_ext::Error> {
+/// use idkollen_ext::Poller;
 /// use idkollen_ext::bankid_wrapper::WrapperClient;
 ///
 /// let base = url::Url::parse("https://bankid.example.com/").expect("a URL");
@@ -148,7 +149,10 @@ impl WrapperClient {
     }
 
     /// One `POST /collect`, for the polling engine.
-    pub(super) async fn collect(&self, order_ref: &str) -> Result<Snapshot<Completion>, Error> {
+    pub(super) async fn collect(
+        &self,
+        order_ref: &str,
+    ) -> Result<SessionStatus<Completion>, Error> {
         const OPERATION: &str = "bankid_wrapper_collect";
         let answer = self
             .post(

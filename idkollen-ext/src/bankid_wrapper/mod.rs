@@ -22,7 +22,7 @@ pub use order::WrapperOrder;
 #[doc(hidden)]
 pub mod fuzzing {
     use super::wire::{Collected, Started, decode};
-    use crate::poll::Snapshot;
+    use crate::poll::SessionStatus;
 
     /// Decodes a `/auth` or `/sign` answer; whether it decoded.
     pub fn decode_started(body: &[u8]) -> bool {
@@ -33,16 +33,16 @@ pub mod fuzzing {
     /// completed order, if the answer was one.
     pub fn decode_collected(body: &[u8]) -> Option<super::Completion> {
         match decode::<Collected>(body).ok()?.into_snapshot().ok()? {
-            Snapshot::Completed(completion) => Some(completion),
-            Snapshot::Pending { hint } => {
+            SessionStatus::Completed(completion) => Some(completion),
+            SessionStatus::Pending { hint } => {
                 let _ = hint.map(|h| h.as_str().to_owned());
                 None
             }
-            Snapshot::Failed(code) => {
+            SessionStatus::Failed(code) => {
                 let _ = code.as_str();
                 None
             }
-            Snapshot::Other(status) => {
+            SessionStatus::Other(status) => {
                 let _ = status.as_str();
                 None
             }

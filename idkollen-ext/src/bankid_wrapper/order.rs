@@ -3,13 +3,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use futures::Stream;
-
-use crate::codes::{FailureCode, HintCode};
 use crate::error::Error;
-use crate::poll::{Engine, Gate, PollPolicy, Snapshot};
+use crate::poll::{Gate, PollPolicy, Poller, Waitable};
 use crate::qr::BankIdQr;
-use crate::session::{SessionStatus, Update};
 
 use super::client::WrapperClient;
 use super::completion::Completion;
@@ -68,112 +64,40 @@ impl WrapperOrder {
     pub fn qr(&self) -> BankIdQr {
         self.qr.clone()
     }
+}
 
-    /// Waits for the order to complete with the client's poll policy.
-    pub async fn wait(&self) -> Result<Completion, Error> {
-        let policy = self.client.poll_policy().clone();
-        self.wait_with(&policy).await
+impl Waitable for WrapperOrder {
+    type Source = CollectSource;
+
+    fn session_id(&self) -> &str {
+        &self.order_ref
     }
 
-    /// Waits for the order to complete with the given poll policy.
-    ///
-    /// Returns the completion data, or [`Error::Cancelled`] when BankID reports
-    /// `userCancel` or `cancelled`, [`Error::Failed`] with any other hint code exactly as
-    /// sent, [`Error::Expired`] on a 404, [`Error::DeadlineExceeded`], or the API or
-    /// transport error that remained once the retry budget was spent. An unknown status
-    /// keeps the engine polling.
-    pub async fn wait_with(&self, policy: &PollPolicy) -> Result<Completion, Error> {
-        let mut engine = self.engine(policy.clone());
-        loop {
-            match engine.next().await? {
-                Snapshot::Completed(done) => return Ok(done),
-                Snapshot::Failed(code) => return Err(failure(&self.order_ref, code)),
-                Snapshot::Pending { .. } | Snapshot::Other(_) => {}
-            }
-        }
-    }
-
-    /// One collect, without retries, at the first moment the rate limit allows (so calling
-    /// it in a loop never exceeds it). For UIs that refresh on their own clock.
-    pub async fn poll_once(&self) -> Result<SessionStatus<Completion>, Error> {
-        let mut engine = self.engine(PollPolicy::default().no_deadline());
-        Ok(match engine.read_once().await? {
-            Snapshot::Pending { hint } => SessionStatus::Pending { hint },
-            Snapshot::Completed(done) => SessionStatus::Completed(done),
-            Snapshot::Failed(code) => SessionStatus::Failed(code),
-            Snapshot::Other(status) => SessionStatus::Other(status),
-        })
-    }
-
-    /// A stream of changes for a UI, with the client's poll policy: a `Pending` item
-    /// whenever the hint code changes, then `Completed`. A failure, expiry or exhausted
-    /// retries ends it with an `Err` item.
-    pub fn updates(
-        &self,
-    ) -> impl Stream<Item = Result<Update<Completion>, Error>> + Send + 'static {
-        struct State {
-            engine: Engine<CollectSource>,
-            order_ref: String,
-            last_hint: Option<Option<HintCode>>,
-        }
-        let state = State {
-            engine: self.engine(self.client.poll_policy().clone()),
-            order_ref: self.order_ref.clone(),
-            last_hint: None,
-        };
-        // `None` once the order has ended, so the stream stops.
-        futures::stream::unfold(Some(state), |state| async move {
-            let mut st = state?;
-            loop {
-                let item = match st.engine.next().await {
-                    Ok(Snapshot::Pending { hint }) => {
-                        if st.last_hint.as_ref() == Some(&hint) {
-                            continue;
-                        }
-                        st.last_hint = Some(hint.clone());
-                        return Some((Ok(Update::Pending { hint }), Some(st)));
-                    }
-                    Ok(Snapshot::Other(_)) => continue,
-                    Ok(Snapshot::Completed(done)) => Ok(Update::Completed(done)),
-                    Ok(Snapshot::Failed(code)) => Err(failure(&st.order_ref, code)),
-                    Err(err) => Err(err),
-                };
-                return Some((item, None));
-            }
-        })
-    }
-
-    /// Cancels the order (`POST /cancel`). A 404 answers [`Error::Expired`].
-    pub async fn cancel(&self) -> Result<(), Error> {
-        match self.client.cancel(&self.order_ref).await {
-            Ok(()) => {
-                self.gate.finish();
-                Ok(())
-            }
-            Err(err) if err.status() == Some(reqwest::StatusCode::NOT_FOUND) => {
-                self.gate.finish();
-                Err(Error::Expired {
-                    id: self.order_ref.clone(),
-                })
-            }
-            Err(err) => Err(err),
-        }
-    }
-
-    fn engine(&self, policy: PollPolicy) -> Engine<CollectSource> {
-        let source = CollectSource {
+    fn source(&self) -> CollectSource {
+        CollectSource {
             client: self.client.clone(),
             order_ref: self.order_ref.clone(),
-        };
-        Engine::new(source, self.gate.clone(), policy)
+        }
+    }
+
+    fn gate(&self) -> &Arc<Gate> {
+        &self.gate
+    }
+
+    fn default_policy(&self) -> PollPolicy {
+        self.client.poll_policy().clone()
+    }
+
+    /// `POST /cancel`.
+    async fn send_cancel(&self) -> Result<(), Error> {
+        self.client.cancel(&self.order_ref).await
     }
 }
 
-/// The error a failed order ends with, as for IDkollen sessions.
-fn failure(order_ref: &str, code: FailureCode) -> Error {
-    let id = order_ref.to_owned();
-    match code {
-        FailureCode::Cancelled => Error::Cancelled { id },
-        code => Error::Failed { id, code },
-    }
+/// [`wait`](Poller::wait) for the order's completion data (a BankID `userCancel` or
+/// `cancelled` hint ends it with [`Error::Cancelled`], any other failure hint with
+/// [`Error::Failed`] and the code as sent), [`updates`](Poller::updates) for a UI,
+/// [`cancel`](Poller::cancel) it (`POST /cancel`).
+impl Poller for WrapperOrder {
+    type Output = Completion;
 }

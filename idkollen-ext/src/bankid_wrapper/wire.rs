@@ -4,7 +4,7 @@ use serde::de::{DeserializeOwned, Error as _};
 use serde::{Deserialize, Serialize};
 
 use crate::codes::{FailureCode, HintCode, Status};
-use crate::poll::Snapshot;
+use crate::poll::SessionStatus;
 
 use super::completion::Completion;
 
@@ -75,17 +75,17 @@ impl Collected {
     /// The engine's view of one collect answer. A status this version does not know keeps
     /// the engine polling; `complete` without its data is a garbled body, which the engine
     /// retries like any other.
-    pub(super) fn into_snapshot(self) -> Result<Snapshot<Completion>, serde_json::Error> {
+    pub(super) fn into_snapshot(self) -> Result<SessionStatus<Completion>, serde_json::Error> {
         Ok(match self.status.as_str() {
-            "pending" => Snapshot::Pending {
+            "pending" => SessionStatus::Pending {
                 hint: self.hint_code.map(HintCode::from),
             },
             "complete" => match self.completion_data {
-                Some(data) => Snapshot::Completed(data),
+                Some(data) => SessionStatus::Completed(data),
                 None => return Err(serde_json::Error::missing_field("completionData")),
             },
-            "failed" => Snapshot::Failed(failure_code(self.hint_code)),
-            _ => Snapshot::Other(Status::from(self.status)),
+            "failed" => SessionStatus::Failed(failure_code(self.hint_code)),
+            _ => SessionStatus::Other(Status::from(self.status)),
         })
     }
 }
@@ -124,7 +124,7 @@ mod tests {
         }
     }"#;
 
-    fn collect(body: &str) -> Snapshot<Completion> {
+    fn collect(body: &str) -> SessionStatus<Completion> {
         decode::<Collected>(body.as_bytes())
             .unwrap()
             .into_snapshot()
@@ -154,7 +154,7 @@ mod tests {
 
     #[test]
     fn the_documented_completed_answer() {
-        let Snapshot::Completed(c) = collect(COMPLETED) else {
+        let SessionStatus::Completed(c) = collect(COMPLETED) else {
             panic!("not completed");
         };
         assert_eq!(c.user.given_name, "Karl");
@@ -173,7 +173,7 @@ mod tests {
         );
         assert!(matches!(
             pending,
-            Snapshot::Pending {
+            SessionStatus::Pending {
                 hint: Some(HintCode::NoClient)
             }
         ));
@@ -184,18 +184,18 @@ mod tests {
         };
         assert!(matches!(
             failed("userCancel"),
-            Snapshot::Failed(FailureCode::Cancelled)
+            SessionStatus::Failed(FailureCode::Cancelled)
         ));
         assert!(matches!(
             failed("cancelled"),
-            Snapshot::Failed(FailureCode::Cancelled)
+            SessionStatus::Failed(FailureCode::Cancelled)
         ));
         match failed("expiredTransaction") {
-            Snapshot::Failed(code) => assert_eq!(code.as_str(), "expiredTransaction"),
+            SessionStatus::Failed(code) => assert_eq!(code.as_str(), "expiredTransaction"),
             other => panic!("{other:?}"),
         }
         match collect(r#"{"data":{"attributes":{"orderRef":"o","status":"queued"}}}"#) {
-            Snapshot::Other(status) => assert_eq!(status.as_str(), "queued"),
+            SessionStatus::Other(status) => assert_eq!(status.as_str(), "queued"),
             other => panic!("{other:?}"),
         }
     }
@@ -219,7 +219,7 @@ mod tests {
     #[test]
     fn certificate_times_as_numbers() {
         let body = COMPLETED.replace(r#""1502983274000""#, "1502983274000");
-        let Snapshot::Completed(c) = collect(&body) else {
+        let SessionStatus::Completed(c) = collect(&body) else {
             panic!("not completed");
         };
         assert_eq!(c.cert.not_before, "1502983274000");

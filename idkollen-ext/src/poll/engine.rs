@@ -9,14 +9,14 @@ use tokio::time::Instant;
 
 use super::backoff::backoff;
 use super::policy::{MIN_INTERVAL, PollPolicy};
-use super::snapshot::Snapshot;
 use super::source::StatusSource;
+use super::status::SessionStatus;
 use crate::error::Error;
 
 /// What every copy of one session shares: when the next status read may go out, and
 /// whether the session has ended.
 #[derive(Debug)]
-pub(crate) struct Gate {
+pub struct Gate {
     next_read: Mutex<Instant>,
     /// Held from reserving a slot until the answer is in: one read in flight per session,
     /// so concurrent waiters cannot land two reads in the same second however the network
@@ -67,7 +67,7 @@ impl Gate {
 /// from is the [`StatusSource`]'s business; the cadence, the retries and the deadline are the
 /// same for every source.
 #[derive(Debug)]
-pub(crate) struct Engine<S> {
+pub struct Engine<S> {
     source: S,
     gate: std::sync::Arc<Gate>,
     policy: PollPolicy,
@@ -88,10 +88,20 @@ impl<S: StatusSource> Engine<S> {
         }
     }
 
+    /// The session's id.
+    pub(crate) fn id(&self) -> &str {
+        self.source.id()
+    }
+
+    /// Marks the session as ended (a final status arrived another way).
+    pub(crate) fn finish(&self) {
+        self.gate.finish();
+    }
+
     /// The next status read that gives an answer, sent at the first moment the rate limit
     /// and the backoff allow. Transient failures are retried within the budget; rate
     /// limiting is waited out until the deadline.
-    pub(crate) async fn next(&mut self) -> Result<Snapshot<S::Completed>, Error> {
+    pub(crate) async fn next(&mut self) -> Result<SessionStatus<S::Completed>, Error> {
         loop {
             let at = self.gate.next_read();
             if let Some(max_wait) = self.policy.max_wait
@@ -134,7 +144,7 @@ impl<S: StatusSource> Engine<S> {
     }
 
     /// One status read at the next allowed slot, without retries.
-    pub(crate) async fn read_once(&mut self) -> Result<Snapshot<S::Completed>, Error> {
+    pub(crate) async fn read_once(&mut self) -> Result<SessionStatus<S::Completed>, Error> {
         let _turn = self.gate.turn.lock().await;
         let slot = self.gate.reserve(self.policy.interval);
         // A timer rounds up to tokio's next millisecond tick even when its deadline has
@@ -164,7 +174,7 @@ impl<S: StatusSource> Engine<S> {
                     id: self.source.id().to_owned(),
                 })
             }
-            Ok(snapshot @ (Snapshot::Completed(_) | Snapshot::Failed(_))) => {
+            Ok(snapshot @ (SessionStatus::Completed(_) | SessionStatus::Failed(_))) => {
                 self.gate.finish();
                 Ok(snapshot)
             }

@@ -5,14 +5,20 @@
 //! allows. Rate limiting (429) is waited out, transient failures (5xx, dropped connections,
 //! garbled bodies) are retried with backoff within a budget, and only status reads are ever
 //! repeated: a request that starts a session is sent exactly once.
+//!
+//! This is the lowest layer of the crate's sessions: it knows a [`StatusSource`], a [`Gate`],
+//! a [`PollPolicy`] and the [`Poller`] loop, and nothing of clients, providers or sessions.
 
 mod backoff;
 mod engine;
 mod policy;
-mod snapshot;
+mod poller;
 mod source;
+mod status;
 
-pub(crate) use engine::{Engine, Gate};
+pub(crate) use engine::Gate;
 pub use policy::PollPolicy;
-pub(crate) use snapshot::Snapshot;
-pub(crate) use source::StatusSource;
+pub use poller::Poller;
+pub(crate) use poller::sealed::Waitable;
+pub(crate) use source::{NothingPushed, Pushed, StatusSource};
+pub use status::SessionStatus;

@@ -2,19 +2,42 @@
 
 use std::future::Future;
 
-use super::snapshot::Snapshot;
+use super::status::SessionStatus;
 use crate::error::Error;
 
 /// Where the engine reads a session's status from: an IDkollen session, or another service
 /// with the same start-then-collect shape (such as the BankID wrapper API). The engine owns the
 /// cadence, retries and deadline; a source only performs one read.
-pub(crate) trait StatusSource: Send + Sync {
+pub trait StatusSource: Send + Sync + 'static {
     /// What a completed read yields.
-    type Completed: Send;
+    type Completed: Send + 'static;
+    /// Where final statuses pushed by the service (callbacks) arrive, if they do.
+    type Pushed: Pushed<Self::Completed>;
 
     /// The session's id, for errors and logs.
     fn id(&self) -> &str;
 
     /// One status read, without retries. A 404 means the session has expired.
-    fn read(&self) -> impl Future<Output = Result<Snapshot<Self::Completed>, Error>> + Send;
+    fn read(&self) -> impl Future<Output = Result<SessionStatus<Self::Completed>, Error>> + Send;
+
+    /// Starts listening for pushed final statuses; call before the first read, so that none
+    /// pushed in between is missed.
+    fn pushed(&self) -> Self::Pushed;
+}
+
+/// Final statuses that arrive without a read (a callback). The waiting loop takes whichever
+/// comes first: the next read, or a pushed final status.
+pub trait Pushed<C>: Send + 'static {
+    /// Resolves with the next pushed final status; never resolves if none comes.
+    fn next(&mut self) -> impl Future<Output = SessionStatus<C>> + Send;
+}
+
+/// A source that nothing is pushed to.
+#[derive(Debug)]
+pub struct NothingPushed;
+
+impl<C> Pushed<C> for NothingPushed {
+    async fn next(&mut self) -> SessionStatus<C> {
+        std::future::pending().await
+    }
 }

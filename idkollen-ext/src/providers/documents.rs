@@ -49,6 +49,8 @@ const NO_TOTAL_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 ///
 /// ```no_run
 /// # async fn run(client: idkollen_ext::Client) -> Result<(), Box<dyn std::error::Error>> {
+/// use idkollen_ext::Poller;
+///
 /// let document = client.documents().upload_file("contract.pdf").await?;
 /// let session = client.bankid_no().sign().documents([document.id.clone()]).send().await?;
 /// let completion = session.wait().await?;
