@@ -31,6 +31,6 @@ pub use idkollen_api::types;
 pub use outcome::{Completed, Outcome};
 pub use poll::{PollPolicy, Poller, SessionStatus};
 pub use provider::{Flow, Provider};
-pub use providers::*;
+pub use providers::{AgeVerification, bankid_no, bankid_se, documents, freja, ftn, mitid, vipps};
 pub use session::{CancelOnDrop, Session, SessionHandle};
 pub use transport::USER_AGENT;

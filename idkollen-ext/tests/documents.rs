@@ -205,7 +205,7 @@ async fn what_is_not_a_pdf_is_refused_before_sending() {
     let c = client(&sb, Duration::from_secs(30));
     let docs = c.documents();
 
-    let refused = |result: Result<idkollen_ext::UploadedDocument, Error>| {
+    let refused = |result: Result<idkollen_ext::documents::UploadedDocument, Error>| {
         let err = result.unwrap_err();
         assert!(matches!(err, Error::Validation(_)), "{err:?}");
         assert_eq!(err.field(), Some("file"));

@@ -184,7 +184,7 @@ impl Kind {
     }
 }
 
-async fn age(b: idkollen_ext::AgeVerificationBuilder, r: &str) -> Result<SessionHandle, Error> {
+async fn age(b: idkollen_ext::AgeVerification, r: &str) -> Result<SessionHandle, Error> {
     Ok(b.min_age(18).ref_id(r).send().await?.into_handle())
 }
 

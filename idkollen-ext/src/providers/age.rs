@@ -16,7 +16,7 @@ use crate::validate;
 /// SE, Freja, BankID NO, MitID and FTN.
 #[derive(Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
-pub struct AgeVerificationBuilder {
+pub struct AgeVerification {
     client: Client,
     provider: Provider,
     min_age: Option<u32>,
@@ -26,7 +26,7 @@ pub struct AgeVerificationBuilder {
     ref_id: Option<String>,
 }
 
-impl AgeVerificationBuilder {
+impl AgeVerification {
     pub(crate) fn new(client: Client, provider: Provider) -> Self {
         Self {
             client,

@@ -2,7 +2,7 @@
 
 use idkollen_api::types::{self, BankIdNoCompleted};
 
-use super::age::AgeVerificationBuilder;
+use super::age::AgeVerification;
 use super::setters;
 use super::start::start;
 use crate::client::Client;
@@ -13,7 +13,7 @@ use crate::session::Session;
 use crate::validate;
 
 /// BankID NO signs texts of at most this many characters.
-pub const BANKID_NO_MAX_TEXT: usize = 118;
+pub const MAX_TEXT: usize = 118;
 
 /// Norwegian BankID operations. From [`Client::bankid_no`].
 #[derive(Clone, Debug)]
@@ -23,13 +23,13 @@ pub struct BankIdNo {
 
 impl BankIdNo {
     /// An authentication through a browser redirect.
-    pub fn auth(&self) -> BankIdNoAuth {
-        BankIdNoAuth::new(self.client.clone())
+    pub fn auth(&self) -> Auth {
+        Auth::new(self.client.clone())
     }
 
     /// An authentication pushed to the app of the user with this fødselsnummer.
-    pub fn backchannel_auth(&self, ssn: impl Into<String>) -> BankIdNoBackchannelAuth {
-        BankIdNoBackchannelAuth {
+    pub fn backchannel_auth(&self, ssn: impl Into<String>) -> BackchannelAuth {
+        BackchannelAuth {
             client: self.client.clone(),
             ssn: ssn.into(),
             callback_url: None,
@@ -37,10 +37,10 @@ impl BankIdNo {
         }
     }
 
-    /// A signature: give either [`text`](BankIdNoSign::text) or
-    /// [`documents`](BankIdNoSign::documents), not both.
-    pub fn sign(&self) -> BankIdNoSign {
-        BankIdNoSign {
+    /// A signature: give either [`text`](Sign::text) or
+    /// [`documents`](Sign::documents), not both.
+    pub fn sign(&self) -> Sign {
+        Sign {
             client: self.client.clone(),
             text: None,
             documents: Vec::new(),
@@ -54,14 +54,14 @@ impl BankIdNo {
     }
 
     /// An age verification.
-    pub fn age_verification(&self) -> AgeVerificationBuilder {
-        AgeVerificationBuilder::new(self.client.clone(), Provider::BankIdNo)
+    pub fn age_verification(&self) -> AgeVerification {
+        AgeVerification::new(self.client.clone(), Provider::BankIdNo)
     }
 }
 
 super::redirect_auth!(
     /// Builds `POST /v3/bankid-no/auth`. From [`BankIdNo::auth`].
-    BankIdNoAuth,
+    Auth,
     BankIdNoAuthRequest,
     bankid_no_start_auth,
     BankIdNo,
@@ -72,14 +72,14 @@ super::redirect_auth!(
 /// Builds `POST /v3/bankid-no/backchannel/auth`. From [`BankIdNo::backchannel_auth`].
 #[derive(Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
-pub struct BankIdNoBackchannelAuth {
+pub struct BackchannelAuth {
     client: Client,
     ssn: String,
     callback_url: Option<String>,
     ref_id: Option<String>,
 }
 
-impl BankIdNoBackchannelAuth {
+impl BackchannelAuth {
     setters! {
         /// Where IDkollen posts the result.
         callback_url: text,
@@ -112,7 +112,7 @@ impl BankIdNoBackchannelAuth {
 /// Builds `POST /v3/bankid-no/sign`. From [`BankIdNo::sign`].
 #[derive(Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
-pub struct BankIdNoSign {
+pub struct Sign {
     client: Client,
     text: Option<String>,
     documents: Vec<String>,
@@ -124,7 +124,7 @@ pub struct BankIdNoSign {
     request_ssn: Option<bool>,
 }
 
-impl BankIdNoSign {
+impl Sign {
     setters! {
         /// A plain text to sign, at most 118 characters.
         text: text,
@@ -169,7 +169,7 @@ impl BankIdNoSign {
             (None, true) => {
                 return Err(ValidationError::new("text", "give either text or documents").into());
             }
-            (Some(text), true) => validate::length("text", text, 1, BANKID_NO_MAX_TEXT)?,
+            (Some(text), true) => validate::length("text", text, 1, MAX_TEXT)?,
             (None, false) => {}
         }
         let documents = self

@@ -2,7 +2,7 @@
 
 use idkollen_api::types::{self, FrejaCompleted, FrejaCountry, FrejaRegistrationLevel};
 
-use super::age::AgeVerificationBuilder;
+use super::age::AgeVerification;
 use super::setters;
 use super::start::start;
 use crate::client::Client;
@@ -20,8 +20,8 @@ pub struct Freja {
 
 impl Freja {
     /// An authentication by QR code or on the same device.
-    pub fn auth(&self) -> FrejaAuth {
-        FrejaStart::new(self.client.clone(), freja_flow::Auth { ssn: None })
+    pub fn auth(&self) -> Auth {
+        Start::new(self.client.clone(), flow::Auth { ssn: None })
     }
 
     /// An authentication pushed to the app of the user with this personal number.
@@ -29,21 +29,21 @@ impl Freja {
         &self,
         ssn: impl Into<String>,
         country: FrejaCountry,
-    ) -> FrejaBackchannelAuth {
-        let flow = freja_flow::BackchannelAuth {
+    ) -> BackchannelAuth {
+        let flow = flow::BackchannelAuth {
             ssn: ssn.into(),
             country,
         };
-        FrejaStart::new(self.client.clone(), flow)
+        Start::new(self.client.clone(), flow)
     }
 
     /// A signature of `text` by QR code or on the same device.
-    pub fn sign(&self, text: impl Into<String>) -> FrejaSign {
-        let flow = freja_flow::Sign {
+    pub fn sign(&self, text: impl Into<String>) -> Sign {
+        let flow = flow::Sign {
             ssn: None,
             text: text.into(),
         };
-        FrejaStart::new(self.client.clone(), flow)
+        Start::new(self.client.clone(), flow)
     }
 
     /// A signature of `text` pushed to the app of the user with this personal number.
@@ -52,31 +52,31 @@ impl Freja {
         ssn: impl Into<String>,
         country: FrejaCountry,
         text: impl Into<String>,
-    ) -> FrejaBackchannelSign {
-        let flow = freja_flow::BackchannelSign {
+    ) -> BackchannelSign {
+        let flow = flow::BackchannelSign {
             ssn: ssn.into(),
             country,
             text: text.into(),
         };
-        FrejaStart::new(self.client.clone(), flow)
+        Start::new(self.client.clone(), flow)
     }
 
     /// An age verification.
-    pub fn age_verification(&self) -> AgeVerificationBuilder {
-        AgeVerificationBuilder::new(self.client.clone(), Provider::Freja)
+    pub fn age_verification(&self) -> AgeVerification {
+        AgeVerification::new(self.client.clone(), Provider::Freja)
     }
 }
 
 /// Builds `POST /v3/freja/auth`. From [`Freja::auth`].
-pub type FrejaAuth = FrejaStart<freja_flow::Auth>;
+pub type Auth = Start<flow::Auth>;
 /// Builds `POST /v3/freja/backchannel/auth`. From [`Freja::backchannel_auth`].
-pub type FrejaBackchannelAuth = FrejaStart<freja_flow::BackchannelAuth>;
+pub type BackchannelAuth = Start<flow::BackchannelAuth>;
 /// Builds `POST /v3/freja/sign`. From [`Freja::sign`].
-pub type FrejaSign = FrejaStart<freja_flow::Sign>;
+pub type Sign = Start<flow::Sign>;
 /// Builds `POST /v3/freja/backchannel/sign`. From [`Freja::backchannel_sign`].
-pub type FrejaBackchannelSign = FrejaStart<freja_flow::BackchannelSign>;
+pub type BackchannelSign = Start<flow::BackchannelSign>;
 
-/// The four Freja flows, as the type parameter of [`FrejaStart`]: what each one takes beyond
+/// The four Freja flows, as the type parameter of [`Start`]: what each one takes beyond
 /// the options they share. Only the QR and same-device flows have an `ssn` setter; a
 /// backchannel flow is given the user's number when it is made:
 ///
@@ -87,7 +87,7 @@ pub type FrejaBackchannelSign = FrejaStart<freja_flow::BackchannelSign>;
 /// let _ = client.freja().backchannel_auth("198112289874", FrejaCountry::Sweden).ssn("x");
 /// # }
 /// ```
-pub mod freja_flow {
+pub mod flow {
     use idkollen_api::types::FrejaCountry;
 
     /// An authentication by QR code or on the same device.
@@ -119,11 +119,11 @@ pub mod freja_flow {
     }
 }
 
-/// Builds a Freja start request of the flow `F` (see [`Freja`] and [`freja_flow`]): the
+/// Builds a Freja start request of the flow `F` (see [`Freja`] and [`flow`]): the
 /// options every Freja flow shares, and what the flow itself takes.
 #[derive(Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
-pub struct FrejaStart<F> {
+pub struct Start<F> {
     client: Client,
     flow: F,
     callback_url: Option<String>,
@@ -142,7 +142,7 @@ struct Checked {
     request_address: Option<bool>,
 }
 
-impl<F> FrejaStart<F> {
+impl<F> Start<F> {
     fn new(client: Client, flow: F) -> Self {
         Self {
             client,
@@ -188,7 +188,7 @@ impl<F> FrejaStart<F> {
     }
 }
 
-impl FrejaStart<freja_flow::Auth> {
+impl Start<flow::Auth> {
     /// Only the user with this personal number may complete the session.
     pub fn ssn(mut self, ssn: impl Into<String>) -> Self {
         self.flow.ssn = Some(ssn.into());
@@ -216,7 +216,7 @@ impl FrejaStart<freja_flow::Auth> {
     }
 }
 
-impl FrejaStart<freja_flow::BackchannelAuth> {
+impl Start<flow::BackchannelAuth> {
     /// Checks the request and starts the session (sent once, never retried).
     pub async fn send(self) -> Result<Session<FrejaCompleted>, Error> {
         let (client, c, flow) = self.check()?;
@@ -239,7 +239,7 @@ impl FrejaStart<freja_flow::BackchannelAuth> {
     }
 }
 
-impl FrejaStart<freja_flow::Sign> {
+impl Start<flow::Sign> {
     /// Only the user with this personal number may complete the session.
     pub fn ssn(mut self, ssn: impl Into<String>) -> Self {
         self.flow.ssn = Some(ssn.into());
@@ -269,7 +269,7 @@ impl FrejaStart<freja_flow::Sign> {
     }
 }
 
-impl FrejaStart<freja_flow::BackchannelSign> {
+impl Start<flow::BackchannelSign> {
     /// Checks the request and starts the session (sent once, never retried).
     pub async fn send(self) -> Result<Session<FrejaCompleted>, Error> {
         let (client, c, flow) = self.check()?;

@@ -2,7 +2,7 @@
 
 use idkollen_api::types::{self, FtnCompleted};
 
-use super::age::AgeVerificationBuilder;
+use super::age::AgeVerification;
 use super::setters;
 use super::start::start;
 use crate::client::Client;
@@ -19,8 +19,8 @@ pub struct Ftn {
 
 impl Ftn {
     /// An authentication through a browser redirect.
-    pub fn auth(&self) -> FtnAuth {
-        FtnAuth {
+    pub fn auth(&self) -> Auth {
+        Auth {
             client: self.client.clone(),
             redirect_url: None,
             ref_id: None,
@@ -31,15 +31,15 @@ impl Ftn {
     }
 
     /// An age verification.
-    pub fn age_verification(&self) -> AgeVerificationBuilder {
-        AgeVerificationBuilder::new(self.client.clone(), Provider::Ftn)
+    pub fn age_verification(&self) -> AgeVerification {
+        AgeVerification::new(self.client.clone(), Provider::Ftn)
     }
 }
 
 /// Builds `POST /v3/ftn/auth`. From [`Ftn::auth`].
 #[derive(Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
-pub struct FtnAuth {
+pub struct Auth {
     client: Client,
     redirect_url: Option<String>,
     ref_id: Option<String>,
@@ -48,7 +48,7 @@ pub struct FtnAuth {
     request_phone: Option<bool>,
 }
 
-impl FtnAuth {
+impl Auth {
     setters! {
         /// Where the user's browser goes afterwards.
         redirect_url: text,

@@ -2,7 +2,7 @@
 
 use idkollen_api::types::{self, MitIdCompleted};
 
-use super::age::AgeVerificationBuilder;
+use super::age::AgeVerification;
 use super::setters;
 use super::start::start;
 use crate::client::Client;
@@ -13,9 +13,9 @@ use crate::session::Session;
 use crate::validate;
 
 /// MitID signs texts of at most this many characters.
-pub const MITID_MAX_TEXT: usize = 600;
+pub const MAX_TEXT: usize = 600;
 /// The longest `referenceText`.
-pub const MITID_MAX_REFERENCE_TEXT: usize = 130;
+pub const MAX_REFERENCE_TEXT: usize = 130;
 
 /// MitID operations. From [`Client::mitid`].
 #[derive(Clone, Debug)]
@@ -25,8 +25,8 @@ pub struct MitId {
 
 impl MitId {
     /// An authentication through a browser redirect.
-    pub fn auth(&self) -> MitIdAuth {
-        MitIdAuth {
+    pub fn auth(&self) -> Auth {
+        Auth {
             client: self.client.clone(),
             redirect_url: None,
             ref_id: None,
@@ -43,8 +43,8 @@ impl MitId {
         &self,
         ssn: impl Into<String>,
         binding_message: impl Into<String>,
-    ) -> MitIdBackchannelAuth {
-        MitIdBackchannelAuth {
+    ) -> BackchannelAuth {
+        BackchannelAuth {
             client: self.client.clone(),
             ssn: ssn.into(),
             binding_message: binding_message.into(),
@@ -54,8 +54,8 @@ impl MitId {
     }
 
     /// A signature of `text` (1 to 600 characters).
-    pub fn sign(&self, text: impl Into<String>) -> MitIdSign {
-        MitIdSign {
+    pub fn sign(&self, text: impl Into<String>) -> Sign {
+        Sign {
             client: self.client.clone(),
             text: text.into(),
             redirect_url: None,
@@ -64,15 +64,15 @@ impl MitId {
     }
 
     /// An age verification.
-    pub fn age_verification(&self) -> AgeVerificationBuilder {
-        AgeVerificationBuilder::new(self.client.clone(), Provider::MitId)
+    pub fn age_verification(&self) -> AgeVerification {
+        AgeVerification::new(self.client.clone(), Provider::MitId)
     }
 }
 
 /// Builds `POST /v3/mitid/auth`. From [`MitId::auth`].
 #[derive(Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
-pub struct MitIdAuth {
+pub struct Auth {
     client: Client,
     redirect_url: Option<String>,
     ref_id: Option<String>,
@@ -82,7 +82,7 @@ pub struct MitIdAuth {
     request_phone: Option<bool>,
 }
 
-impl MitIdAuth {
+impl Auth {
     setters! {
         /// Where the user's browser goes afterwards.
         redirect_url: text,
@@ -101,7 +101,7 @@ impl MitIdAuth {
     /// Checks the request and starts the session (sent once, never retried).
     pub async fn send(self) -> Result<Session<MitIdCompleted>, Error> {
         if let Some(text) = &self.reference_text {
-            validate::length("referenceText", text, 0, MITID_MAX_REFERENCE_TEXT)?;
+            validate::length("referenceText", text, 0, MAX_REFERENCE_TEXT)?;
             if let Some(c) = text.chars().find(|c| matches!(c, '%' | '<')) {
                 return Err(ValidationError::new(
                     "referenceText",
@@ -126,7 +126,7 @@ impl MitIdAuth {
 /// Builds `POST /v3/mitid/backchannel/auth`. From [`MitId::backchannel_auth`].
 #[derive(Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
-pub struct MitIdBackchannelAuth {
+pub struct BackchannelAuth {
     client: Client,
     ssn: String,
     binding_message: String,
@@ -134,7 +134,7 @@ pub struct MitIdBackchannelAuth {
     ref_id: Option<String>,
 }
 
-impl MitIdBackchannelAuth {
+impl BackchannelAuth {
     setters! {
         /// Where IDkollen posts the result.
         callback_url: text,
@@ -166,14 +166,14 @@ impl MitIdBackchannelAuth {
 /// Builds `POST /v3/mitid/sign`. From [`MitId::sign`].
 #[derive(Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
-pub struct MitIdSign {
+pub struct Sign {
     client: Client,
     text: String,
     redirect_url: Option<String>,
     ref_id: Option<String>,
 }
 
-impl MitIdSign {
+impl Sign {
     setters! {
         /// Where the user's browser goes afterwards.
         redirect_url: text,
@@ -183,7 +183,7 @@ impl MitIdSign {
 
     /// Checks the request and starts the session (sent once, never retried).
     pub async fn send(self) -> Result<Session<MitIdCompleted>, Error> {
-        validate::length("text", &self.text, 1, MITID_MAX_TEXT)?;
+        validate::length("text", &self.text, 1, MAX_TEXT)?;
         let body = types::MitIdSignRequest {
             redirect_url: validate::url("redirectUrl", self.redirect_url)?,
             ref_id: self.ref_id,

@@ -2,23 +2,23 @@
 //! and the age verification every provider but Vipps offers.
 
 mod age;
-mod bankid_no;
-mod bankid_se;
-mod documents;
-mod freja;
-mod ftn;
-mod mitid;
+pub mod bankid_no;
+pub mod bankid_se;
+pub mod documents;
+pub mod freja;
+pub mod ftn;
+pub mod mitid;
 mod start;
-mod vipps;
+pub mod vipps;
 
-pub use age::AgeVerificationBuilder;
-pub use bankid_no::*;
-pub use bankid_se::*;
-pub use documents::{DocumentDownload, Documents, UploadedDocument};
-pub use freja::*;
-pub use ftn::*;
-pub use mitid::*;
-pub use vipps::*;
+pub use age::AgeVerification;
+pub(crate) use bankid_no::BankIdNo;
+pub(crate) use bankid_se::BankIdSe;
+pub(crate) use documents::Documents;
+pub(crate) use freja::Freja;
+pub(crate) use ftn::Ftn;
+pub(crate) use mitid::MitId;
+pub(crate) use vipps::Vipps;
 
 use crate::client::Client;
 

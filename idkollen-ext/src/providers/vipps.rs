@@ -18,13 +18,13 @@ pub struct Vipps {
 
 impl Vipps {
     /// An authentication through a browser redirect.
-    pub fn auth(&self) -> VippsAuth {
-        VippsAuth::new(self.client.clone())
+    pub fn auth(&self) -> Auth {
+        Auth::new(self.client.clone())
     }
 
     /// An authentication pushed to the app of the user with this phone number.
-    pub fn backchannel_auth(&self, phone: impl Into<String>) -> VippsBackchannelAuth {
-        VippsBackchannelAuth {
+    pub fn backchannel_auth(&self, phone: impl Into<String>) -> BackchannelAuth {
+        BackchannelAuth {
             client: self.client.clone(),
             phone: phone.into(),
             callback_url: None,
@@ -38,7 +38,7 @@ impl Vipps {
 
 super::redirect_auth!(
     /// Builds `POST /v3/vipps/auth`. From [`Vipps::auth`].
-    VippsAuth,
+    Auth,
     VippsAuthRequest,
     vipps_start_auth,
     Vipps,
@@ -49,7 +49,7 @@ super::redirect_auth!(
 /// Builds `POST /v3/vipps/backchannel/auth`. From [`Vipps::backchannel_auth`].
 #[derive(Debug)]
 #[must_use = "nothing is sent until `send` is awaited"]
-pub struct VippsBackchannelAuth {
+pub struct BackchannelAuth {
     client: Client,
     phone: String,
     callback_url: Option<String>,
@@ -59,7 +59,7 @@ pub struct VippsBackchannelAuth {
     request_ssn: Option<bool>,
 }
 
-impl VippsBackchannelAuth {
+impl BackchannelAuth {
     setters! {
         /// Where IDkollen posts the result.
         callback_url: text,
