@@ -122,7 +122,7 @@ impl Client {
 
     /// Takes a callback as received (the raw body and the `X-Signature-SHA256` header),
     /// verifies its signature with the callback secret, parses it, and wakes every
-    /// [`Session::wait`](crate::Session::wait) on that session (or the next one to start).
+    /// [`Poller::wait`](crate::Poller::wait) on that session (or the next one to start).
     ///
     /// Returns the parsed callback for the application's own use. A rejected callback wakes
     /// nothing.

@@ -91,7 +91,7 @@ pub enum Error {
     },
 
     /// The session ended cancelled: the user cancelled in the app, or the relying party
-    /// cancelled it (through [`Session::cancel`](crate::Session::cancel) or otherwise). The
+    /// cancelled it (through [`Poller::cancel`](crate::Poller::cancel) or otherwise). The
     /// service's `CANCELLED` failure code (and the BankID wrapper's `userCancel` and
     /// `cancelled` hints) always ends here, never in [`Error::Failed`];
     /// [`Error::code`] gives [`FailureCode::Cancelled`] for it.

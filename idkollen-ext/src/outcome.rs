@@ -32,6 +32,15 @@ pub trait Outcome: sealed::Sealed + serde::Serialize + Sized + Send + 'static {
         id: &str,
     ) -> impl Future<Output = Result<SessionStatus<Completed<Self>>, Error>> + Send;
 
+    /// Cancels a session of this provider and flow.
+    #[doc(hidden)]
+    fn cancel(
+        client: &Client,
+        provider: Provider,
+        flow: Flow,
+        id: &str,
+    ) -> impl Future<Output = Result<(), Error>> + Send;
+
     /// A status object (a callback's body) read tolerantly as the status of a session of
     /// this provider and flow; `None` when it is not one.
     #[doc(hidden)]

@@ -4,12 +4,12 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use crate::callback::hub::Subscription;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
 pub use crate::handle::SessionHandle;
 use crate::outcome::{Completed, Outcome};
-use crate::poll::{Gate, PollPolicy, Poller, Waitable};
-use crate::table::{SessionSource, cancel};
+use crate::poll::{Gate, PollPolicy, Poller, Pushed, SessionStatus, StatusSource, Waitable};
 
 /// A started session of kind `C` (the provider's completed type).
 ///
@@ -147,7 +147,7 @@ impl<C: Outcome> Waitable for Session<C> {
 
     async fn send_cancel(&self) -> Result<(), Error> {
         let h = &self.handle;
-        cancel(&self.client, h.provider(), h.flow(), h.id()).await
+        C::cancel(&self.client, h.provider(), h.flow(), h.id()).await
     }
 }
 
@@ -155,6 +155,72 @@ impl<C: Outcome> Waitable for Session<C> {
 /// [`cancel`](Poller::cancel) it.
 impl<C: Outcome> Poller for Session<C> {
     type Output = Completed<C>;
+}
+
+/// An IDkollen session completing with `C`, as the engine's status source.
+#[derive(Debug)]
+pub struct SessionSource<C> {
+    client: Client,
+    handle: SessionHandle,
+    _outcome: PhantomData<fn() -> C>,
+}
+
+impl<C: Outcome> StatusSource for SessionSource<C> {
+    type Completed = Completed<C>;
+    type Pushed = CallbackStatus<C>;
+
+    fn id(&self) -> &str {
+        self.handle.id()
+    }
+
+    fn read(&self) -> impl Future<Output = Result<SessionStatus<Completed<C>>, Error>> + Send {
+        let h = &self.handle;
+        C::read_status(&self.client, h.provider(), h.flow(), h.id())
+    }
+
+    fn pushed(&self) -> CallbackStatus<C> {
+        CallbackStatus {
+            callbacks: self.client.callbacks().subscribe(self.handle.id()),
+            handle: self.handle.clone(),
+            _outcome: PhantomData,
+        }
+    }
+}
+
+/// The final status a callback for the session brings.
+#[derive(Debug)]
+pub struct CallbackStatus<C> {
+    callbacks: Subscription,
+    handle: SessionHandle,
+    _outcome: PhantomData<fn() -> C>,
+}
+
+impl<C: Outcome> Pushed<Completed<C>> for CallbackStatus<C> {
+    /// Resolves with the final status of the first callback for this session that reads as
+    /// one; never resolves if none arrives.
+    async fn next(&mut self) -> SessionStatus<Completed<C>> {
+        let h = &self.handle;
+        loop {
+            // The read guard must not live across an await: take a clone and let it go.
+            let callback = match self.callbacks.wait_for(Option::is_some).await {
+                Ok(current) => current.clone(),
+                // The client was dropped: no callback will come.
+                Err(_) => None,
+            };
+            let Some(callback) = callback else {
+                return std::future::pending().await;
+            };
+            match C::status_from_json(h.provider(), h.flow(), callback.body()) {
+                Some(status) if status.is_final() => return status,
+                // A callback that is not a final status of this session's kind changes
+                // nothing: polling goes on.
+                _ => tracing::debug!(id = %h.id(), "ignored a callback that is not a final status"),
+            }
+            if self.callbacks.changed().await.is_err() {
+                return std::future::pending().await;
+            }
+        }
+    }
 }
 
 /// A session that is cancelled when dropped before it ended. Get it from

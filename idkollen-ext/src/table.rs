@@ -5,20 +5,18 @@
 //! callback reading and cancel of a session (one [`Outcome`] impl per completed type), and the
 //! facades' `*_session` getters.
 //!
-//! It sits above the polling engine: [`SessionSource`] is the engine's status source for an
-//! IDkollen session.
-
-use std::marker::PhantomData;
+//! It sits above the providers' request builders and the sessions: it implements their
+//! traits ([`Outcome`], `StartRequest`) for the generated types.
 
 use idkollen_api::types;
 
-use crate::callback::hub::Subscription;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
 use crate::handle::SessionHandle;
 use crate::outcome::{Completed, Outcome};
-use crate::poll::{Pushed, SessionStatus, StatusSource};
+use crate::poll::SessionStatus;
 use crate::provider::{Flow, Provider};
+use crate::providers::start::{AgeVerificationStart, StartRequest, send_start};
 use crate::tolerant::{self, Repaired, StatusUnion};
 
 fn session_id(id: &str) -> Result<types::SessionId, Error> {
@@ -33,104 +31,57 @@ fn unsupported(provider: Provider, flow: Flow) -> Error {
     .into()
 }
 
-/// An IDkollen session completing with `C`, as the engine's status source.
-#[derive(Debug)]
-pub struct SessionSource<C> {
-    pub(crate) client: Client,
-    pub(crate) handle: SessionHandle,
-    pub(crate) _outcome: PhantomData<fn() -> C>,
-}
-
-impl<C: Outcome> StatusSource for SessionSource<C> {
-    type Completed = Completed<C>;
-    type Pushed = CallbackStatus<C>;
-
-    fn id(&self) -> &str {
-        self.handle.id()
-    }
-
-    fn read(&self) -> impl Future<Output = Result<SessionStatus<Completed<C>>, Error>> + Send {
-        let h = &self.handle;
-        C::read_status(&self.client, h.provider(), h.flow(), h.id())
-    }
-
-    fn pushed(&self) -> CallbackStatus<C> {
-        CallbackStatus {
-            callbacks: self.client.callbacks().subscribe(self.handle.id()),
-            handle: self.handle.clone(),
-            _outcome: PhantomData,
-        }
-    }
-}
-
-/// The final status a callback for the session brings.
-#[derive(Debug)]
-pub struct CallbackStatus<C> {
-    callbacks: Subscription,
-    handle: SessionHandle,
-    _outcome: PhantomData<fn() -> C>,
-}
-
-impl<C: Outcome> Pushed<Completed<C>> for CallbackStatus<C> {
-    /// Resolves with the final status of the first callback for this session that reads as
-    /// one; never resolves if none arrives.
-    async fn next(&mut self) -> SessionStatus<Completed<C>> {
-        let h = &self.handle;
-        loop {
-            // The read guard must not live across an await: take a clone and let it go.
-            let callback = match self.callbacks.wait_for(Option::is_some).await {
-                Ok(current) => current.clone(),
-                // The client was dropped: no callback will come.
-                Err(_) => None,
-            };
-            let Some(callback) = callback else {
-                return std::future::pending().await;
-            };
-            match C::status_from_json(h.provider(), h.flow(), callback.body()) {
-                Some(status) if status.is_final() => return status,
-                // A callback that is not a final status of this session's kind changes
-                // nothing: polling goes on.
-                _ => tracing::debug!(id = %h.id(), "ignored a callback that is not a final status"),
-            }
-            if self.callbacks.changed().await.is_err() {
-                return std::future::pending().await;
-            }
-        }
-    }
-}
-
 /// Declares the providers, their flows and the generated operations of each flow, grouped by
 /// the status union the flows answer with (and so by the completed type they yield). One row
 /// per (provider, flow): the facade's getter for a session by id, and the operations that
 /// read and cancel it (their ids are the operations' names).
 macro_rules! provider_table {
-    ($(
-        $union:ident => $completed:ident {$(
-            $(#[$doc:meta])*
-            $provider:ident $flow:ident $getter:ident: $read:ident, $cancel:ident;
-        )*}
-    )*) => {
+    (
+        $(
+            $union:ident => $completed:ident {$(
+                $(#[$doc:meta])*
+                $provider:ident $flow:ident $getter:ident: $read:ident, $cancel:ident;
+                    start $($body:ident: $start:ident),*;
+            )*}
+        )*
+        @age_verification started by {$( $age_provider:ident: $age_start:ident; )*}
+    ) => {
+        $($($(
+            impl StartRequest for types::$body {
+                type Union = types::$union;
+                const OPERATION: &'static str = stringify!($start);
+                const PROVIDER: Provider = Provider::$provider;
+                const FLOW: Flow = Flow::$flow;
+                fn send<'a>(&'a self, raw: &'a idkollen_api::Client) -> impl Future<
+                    Output = Result<idkollen_api::ResponseValue<Self::Union>, progenitor_client::Error>,
+                > + Send + 'a {
+                    raw.$start(self)
+                }
+            }
+        )*)*)*
+
+        impl AgeVerificationStart for Provider {
+            async fn start_age_verification(
+                self,
+                client: &Client,
+                body: &types::AgeVerificationRequest,
+            ) -> Result<crate::Session<types::AgeVerificationCompleted>, Error> {
+                let flow = Flow::AgeVerification;
+                let raw = client.raw();
+                match self {
+                    $(Provider::$age_provider => {
+                        let op = raw.$age_start(body);
+                        send_start(client, stringify!($age_start), self, flow, op).await
+                    })*
+                    p => Err(unsupported(p, flow)),
+                }
+            }
+        }
+
         impl Provider {
             /// Whether the provider has sessions of this flow.
             pub fn supports(self, flow: Flow) -> bool {
                 matches!((self, flow), $($((Provider::$provider, Flow::$flow))|*)|*)
-            }
-        }
-
-        /// Cancels a session.
-        pub(crate) async fn cancel(
-            client: &Client,
-            provider: Provider,
-            flow: Flow,
-            id: &str,
-        ) -> Result<(), Error> {
-            let sid = session_id(id)?;
-            let raw = client.raw();
-            match (provider, flow) {
-                $($((Provider::$provider, Flow::$flow) => {
-                    client.call(stringify!($cancel), raw.$cancel(&sid)).await
-                })*)*
-                (p, f) => Err(unsupported(p, f)),
             }
         }
 
@@ -153,6 +104,22 @@ macro_rules! provider_table {
                     match (provider, flow) {
                         $((Provider::$provider, Flow::$flow) => {
                             read_tolerant(client, stringify!($read), raw.$read(&sid)).await
+                        })*
+                        (p, f) => Err(unsupported(p, f)),
+                    }
+                }
+
+                async fn cancel(
+                    client: &Client,
+                    provider: Provider,
+                    flow: Flow,
+                    id: &str,
+                ) -> Result<(), Error> {
+                    let sid = session_id(id)?;
+                    let raw = client.raw();
+                    match (provider, flow) {
+                        $((Provider::$provider, Flow::$flow) => {
+                            client.call(stringify!($cancel), raw.$cancel(&sid)).await
                         })*
                         (p, f) => Err(unsupported(p, f)),
                     }
@@ -187,51 +154,75 @@ provider_table! {
     BankIdSeStatus => BankIdSeCompleted {
         /// The authentication (or phone authentication) with this id.
         BankIdSe Auth auth_session: bankid_se_get_auth_status, bankid_se_cancel_auth;
+            start BankIdSeAuthRequest: bankid_se_start_auth, BankIdSePhoneAuthRequest: bankid_se_start_phone_auth;
         /// The signature (or phone signature) with this id.
         BankIdSe Sign sign_session: bankid_se_get_sign_status, bankid_se_cancel_sign;
+            start BankIdSeSignRequest: bankid_se_start_sign, BankIdSePhoneSignRequest: bankid_se_start_phone_sign;
     }
     FrejaStatus => FrejaCompleted {
         /// The authentication (QR, same-device or backchannel) with this id.
         Freja Auth auth_session: freja_get_auth_status, freja_cancel_auth;
+            start FrejaAuthRequest: freja_start_auth, FrejaBackchannelAuthRequest: freja_start_backchannel_auth;
         /// The signature (QR, same-device or backchannel) with this id.
         Freja Sign sign_session: freja_get_sign_status, freja_cancel_sign;
+            start FrejaSignRequest: freja_start_sign, FrejaBackchannelSignRequest: freja_start_backchannel_sign;
     }
     BankIdNoStatus => BankIdNoCompleted {
         /// The authentication (redirect or backchannel) with this id.
         BankIdNo Auth auth_session: bankid_no_get_auth_status, bankid_no_cancel_auth;
+            start BankIdNoAuthRequest: bankid_no_start_auth, BankIdNoBackchannelAuthRequest: bankid_no_start_backchannel_auth;
         /// The signature with this id.
         BankIdNo Sign sign_session: bankid_no_get_sign_status, bankid_no_cancel_sign;
+            start BankIdNoSignRequest: bankid_no_start_sign;
     }
     VippsStatus => VippsCompleted {
         /// The authentication (redirect or backchannel) with this id.
         Vipps Auth auth_session: vipps_get_auth_status, vipps_cancel_auth;
+            start VippsAuthRequest: vipps_start_auth, VippsBackchannelAuthRequest: vipps_start_backchannel_auth;
     }
     MitIdStatus => MitIdCompleted {
         /// The authentication (redirect or backchannel) with this id.
         MitId Auth auth_session: mitid_get_auth_status, mitid_cancel_auth;
+            start MitIdAuthRequest: mitid_start_auth, MitIdBackchannelAuthRequest: mitid_start_backchannel_auth;
         /// The signature with this id.
         MitId Sign sign_session: mitid_get_sign_status, mitid_cancel_sign;
+            start MitIdSignRequest: mitid_start_sign;
     }
     FtnStatus => FtnCompleted {
         /// The authentication with this id.
         Ftn Auth auth_session: ftn_get_auth_status, ftn_cancel_auth;
+            start FtnAuthRequest: ftn_start_auth;
     }
     AgeVerificationStatus => AgeVerificationCompleted {
         /// The age verification with this id.
         BankIdSe AgeVerification age_verification_session:
             bankid_se_get_age_verification_status, bankid_se_cancel_age_verification;
+            start;
         /// The age verification with this id.
         Freja AgeVerification age_verification_session:
             freja_get_age_verification_status, freja_cancel_age_verification;
+            start;
         /// The age verification with this id.
         BankIdNo AgeVerification age_verification_session:
             bankid_no_get_age_verification_status, bankid_no_cancel_age_verification;
+            start;
         /// The age verification with this id.
         MitId AgeVerification age_verification_session:
             mitid_get_age_verification_status, mitid_cancel_age_verification;
+            start;
         /// The age verification with this id.
         Ftn AgeVerification age_verification_session:
             ftn_get_age_verification_status, ftn_cancel_age_verification;
+            start;
+    }
+    // One request type serves the age verification of every provider: the provider picks
+    // the operation.
+    @age_verification started by {
+        BankIdSe: bankid_se_start_age_verification;
+        Freja: freja_start_age_verification;
+        BankIdNo: bankid_no_start_age_verification;
+        MitId: mitid_start_age_verification;
+        Ftn: ftn_start_age_verification;
     }
 }
 

@@ -67,7 +67,7 @@ macro_rules! transport_setters {
         /// The whole-request timeout (30 s by default). Status reads that time out are
         /// retried by the polling engine; starts are not.
         ///
-        /// Document downloads ([`Documents`](crate::Documents)) are not bounded as a whole:
+        /// Document downloads ([`Documents`](crate::documents::Documents)) are not bounded as a whole:
         /// for them it is the longest wait for the answer and for each next piece of the
         /// body. It replaces any `read_timeout` set on a builder given to
         /// [`http_client`](Self::http_client).

@@ -87,7 +87,7 @@ impl WrapperClient {
         &self.inner.base_url
     }
 
-    /// The poll policy [`WrapperOrder::wait`] uses.
+    /// The poll policy [`WrapperOrder::wait`](crate::Poller::wait) uses.
     pub fn poll_policy(&self) -> &PollPolicy {
         &self.inner.poll_policy
     }
@@ -255,7 +255,7 @@ impl fmt::Debug for WrapperClientBuilder {
 impl WrapperClientBuilder {
     crate::transport::transport_setters!();
 
-    /// The poll policy [`WrapperOrder::wait`] uses.
+    /// The poll policy [`WrapperOrder::wait`](crate::Poller::wait) uses.
     pub fn poll_policy(mut self, policy: PollPolicy) -> Self {
         self.poll_policy = policy;
         self

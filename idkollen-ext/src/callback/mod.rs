@@ -6,7 +6,7 @@
 //! 1. verifies the signature over the raw body ([`verify_signature`]),
 //! 2. parses the body ([`parse_callback`]),
 //! 3. hands it to the client ([`Client::deliver_callback`](crate::Client::deliver_callback) does
-//!    all three), so that a [`Session::wait`](crate::Session::wait) on that session returns
+//!    all three), so that a [`Poller::wait`](crate::Poller::wait) on that session returns
 //!    at once instead of at its next status read. Polling stays as the fallback: a callback that
 //!    never arrives costs nothing but latency.
 //!

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-/// How [`Session::wait_with`](crate::Session::wait_with) polls.
+/// How [`Poller::wait_with`](crate::Poller::wait_with) polls.
 ///
 /// The default reads the status every second (the fastest IDkollen allows), gives up after
 /// five minutes, and tolerates eight transient failures in a row.

@@ -5,10 +5,10 @@ use std::num::NonZeroU32;
 use idkollen_api::types::{self, AgeVerificationCompleted};
 
 use super::setters;
-use super::start::start;
+use super::start::AgeVerificationStart;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
-use crate::provider::{Flow, Provider};
+use crate::provider::Provider;
 use crate::session::Session;
 use crate::validate;
 
@@ -84,57 +84,7 @@ impl AgeVerification {
             redirect_url: validate::url("redirectUrl", self.redirect_url)?,
             ref_id: self.ref_id,
         };
-        let client = &self.client;
-        let flow = Flow::AgeVerification;
-        match self.provider {
-            Provider::BankIdSe => {
-                start!(
-                    client,
-                    bankid_se_start_age_verification,
-                    self.provider,
-                    flow,
-                    &body
-                )
-            }
-            Provider::Freja => {
-                start!(
-                    client,
-                    freja_start_age_verification,
-                    self.provider,
-                    flow,
-                    &body
-                )
-            }
-            Provider::BankIdNo => {
-                start!(
-                    client,
-                    bankid_no_start_age_verification,
-                    self.provider,
-                    flow,
-                    &body
-                )
-            }
-            Provider::MitId => {
-                start!(
-                    client,
-                    mitid_start_age_verification,
-                    self.provider,
-                    flow,
-                    &body
-                )
-            }
-            Provider::Ftn => {
-                start!(
-                    client,
-                    ftn_start_age_verification,
-                    self.provider,
-                    flow,
-                    &body
-                )
-            }
-            Provider::Vipps => {
-                Err(ValidationError::new("flow", "vipps has no age-verification sessions").into())
-            }
-        }
+        let provider = self.provider;
+        provider.start_age_verification(&self.client, &body).await
     }
 }

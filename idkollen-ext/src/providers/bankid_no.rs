@@ -8,7 +8,7 @@ use super::start::start;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
 use crate::identity::Fodselsnummer;
-use crate::provider::{Flow, Provider};
+use crate::provider::Provider;
 use crate::session::Session;
 use crate::validate;
 
@@ -29,12 +29,7 @@ impl BankIdNo {
 
     /// An authentication pushed to the app of the user with this fødselsnummer.
     pub fn backchannel_auth(&self, ssn: impl Into<String>) -> BackchannelAuth {
-        BackchannelAuth {
-            client: self.client.clone(),
-            ssn: ssn.into(),
-            callback_url: None,
-            ref_id: None,
-        }
+        BackchannelAuth::new(self.client.clone(), ssn.into())
     }
 
     /// A signature: give either [`text`](Sign::text) or
@@ -63,8 +58,6 @@ super::redirect_auth!(
     /// Builds `POST /v3/bankid-no/auth`. From [`BankIdNo::auth`].
     Auth,
     BankIdNoAuthRequest,
-    bankid_no_start_auth,
-    BankIdNo,
     BankIdNoCompleted,
     "Ask for the user's fødselsnummer."
 );
@@ -80,6 +73,15 @@ pub struct BackchannelAuth {
 }
 
 impl BackchannelAuth {
+    fn new(client: Client, ssn: String) -> Self {
+        Self {
+            client,
+            ssn,
+            callback_url: None,
+            ref_id: None,
+        }
+    }
+
     setters! {
         /// Where IDkollen posts the result.
         callback_url: text,
@@ -99,13 +101,7 @@ impl BackchannelAuth {
             )?,
         };
         let client = &self.client;
-        start!(
-            client,
-            bankid_no_start_backchannel_auth,
-            Provider::BankIdNo,
-            Flow::Auth,
-            &body
-        )
+        start(client, &body).await
     }
 }
 
@@ -142,10 +138,10 @@ impl Sign {
         request_ssn: flag,
     }
 
-    /// PDF documents to sign, by the ids [`Documents::upload`](crate::Documents::upload)
+    /// PDF documents to sign, by the ids [`Documents::upload`](crate::documents::Documents::upload)
     /// (or `upload_file`, `upload_reader`) returned. Once the signing completes,
-    /// [`Documents::check_signed`](crate::Documents::check_signed) checks that exactly these
-    /// were signed, and [`Documents::download_signed`](crate::Documents::download_signed)
+    /// [`Documents::check_signed`](crate::documents::Documents::check_signed) checks that exactly these
+    /// were signed, and [`Documents::download_signed`](crate::documents::Documents::download_signed)
     /// downloads each, verified against the completion's hash.
     pub fn documents<I, S>(mut self, ids: I) -> Self
     where
@@ -191,12 +187,6 @@ impl Sign {
             text: validate::convert_opt("text", self.text)?,
         };
         let client = &self.client;
-        start!(
-            client,
-            bankid_no_start_sign,
-            Provider::BankIdNo,
-            Flow::Sign,
-            &body
-        )
+        start(client, &body).await
     }
 }

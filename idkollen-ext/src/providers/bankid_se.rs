@@ -8,7 +8,7 @@ use super::start::start;
 use crate::client::Client;
 use crate::error::Error;
 use crate::identity::{Organisationsnummer, Personnummer};
-use crate::provider::{Flow, Provider};
+use crate::provider::Provider;
 use crate::session::Session;
 use crate::validate;
 
@@ -85,11 +85,9 @@ impl BankIdSe {
         let body = types::BankIdSeVerifyRequest {
             qr_code: validate::convert("qrCode", qr_code)?,
         };
+        let raw = self.client.raw();
         self.client
-            .call(
-                "bankid_se_verify_qr",
-                self.client.raw().bankid_se_verify_qr(&body),
-            )
+            .call("bankid_se_verify_qr", raw.bankid_se_verify_qr(&body))
             .await
     }
 
@@ -307,28 +305,28 @@ impl<F: flow::WithDigest> Start<F> {
     }
 }
 
+/// The request body `$body` with the shared options, checked (`$c`), and the flow's own
+/// fields: the one place that lists what every BankID SE request shares.
+macro_rules! body {
+    ($body:ident, $c:ident { $($fields:tt)* }) => {
+        super::request_body!($body { callback_url, org_number, pin_required, ref_id, request_address } from $c { $($fields)* })
+    };
+}
+
 impl Start<flow::Auth> {
     /// Checks the request and starts the session (sent once, never retried).
     pub async fn send(self) -> Result<Session<BankIdSeCompleted>, Error> {
         let (client, c, flow) = self.check()?;
         let (ssn, ip_address) = device(flow.device)?;
-        let body = types::BankIdSeAuthRequest {
-            callback_url: c.callback_url,
-            intent: intent(flow.intent)?,
-            ip_address,
-            org_number: c.org_number,
-            pin_required: c.pin_required,
-            ref_id: c.ref_id,
-            request_address: c.request_address,
-            ssn,
-        };
-        start!(
-            &client,
-            bankid_se_start_auth,
-            Provider::BankIdSe,
-            Flow::Auth,
-            &body
-        )
+        let body = body!(
+            BankIdSeAuthRequest,
+            c {
+                intent: intent(flow.intent)?,
+                ip_address,
+                ssn,
+            }
+        );
+        start(&client, &body).await
     }
 }
 
@@ -337,23 +335,15 @@ impl Start<flow::PhoneAuth> {
     /// authentication.
     pub async fn send(self) -> Result<Session<BankIdSeCompleted>, Error> {
         let (client, c, flow) = self.check()?;
-        let body = types::BankIdSePhoneAuthRequest {
-            call_initiator: flow.phone.call_initiator,
-            callback_url: c.callback_url,
-            intent: intent(flow.intent)?,
-            org_number: c.org_number,
-            pin_required: c.pin_required,
-            ref_id: c.ref_id,
-            request_address: c.request_address,
-            ssn: phone_ssn(flow.phone.ssn)?,
-        };
-        start!(
-            &client,
-            bankid_se_start_phone_auth,
-            Provider::BankIdSe,
-            Flow::Auth,
-            &body
-        )
+        let body = body!(
+            BankIdSePhoneAuthRequest,
+            c {
+                call_initiator: flow.phone.call_initiator,
+                intent: intent(flow.intent)?,
+                ssn: phone_ssn(flow.phone.ssn)?,
+            }
+        );
+        start(&client, &body).await
     }
 }
 
@@ -363,24 +353,16 @@ impl Start<flow::Sign> {
         let (client, c, flow) = self.check()?;
         let text = text(flow.text)?;
         let (ssn, ip_address) = device(flow.device)?;
-        let body = types::BankIdSeSignRequest {
-            callback_url: c.callback_url,
-            digest: digest(flow.digest)?,
-            ip_address,
-            org_number: c.org_number,
-            pin_required: c.pin_required,
-            ref_id: c.ref_id,
-            request_address: c.request_address,
-            ssn,
-            text,
-        };
-        start!(
-            &client,
-            bankid_se_start_sign,
-            Provider::BankIdSe,
-            Flow::Sign,
-            &body
-        )
+        let body = body!(
+            BankIdSeSignRequest,
+            c {
+                digest: digest(flow.digest)?,
+                ip_address,
+                ssn,
+                text,
+            }
+        );
+        start(&client, &body).await
     }
 }
 
@@ -390,24 +372,16 @@ impl Start<flow::PhoneSign> {
     pub async fn send(self) -> Result<Session<BankIdSeCompleted>, Error> {
         let (client, c, flow) = self.check()?;
         let ssn = phone_ssn(flow.phone.ssn)?;
-        let body = types::BankIdSePhoneSignRequest {
-            call_initiator: flow.phone.call_initiator,
-            callback_url: c.callback_url,
-            digest: digest(flow.digest)?,
-            org_number: c.org_number,
-            pin_required: c.pin_required,
-            ref_id: c.ref_id,
-            request_address: c.request_address,
-            ssn,
-            text: text(flow.text)?,
-        };
-        start!(
-            &client,
-            bankid_se_start_phone_sign,
-            Provider::BankIdSe,
-            Flow::Sign,
-            &body
-        )
+        let body = body!(
+            BankIdSePhoneSignRequest,
+            c {
+                call_initiator: flow.phone.call_initiator,
+                digest: digest(flow.digest)?,
+                ssn,
+                text: text(flow.text)?,
+            }
+        );
+        start(&client, &body).await
     }
 }
 

@@ -6,9 +6,9 @@
 //! * Downloads are a [`DocumentDownload`] stream. They are not cut off by the client's
 //!   whole-request timeout (a large PDF on a slow line may take longer than any status read);
 //!   the timeout bounds each wait for the next bytes instead.
-//! * A completed signing is checked against what was sent ([`Documents::check_signed`]), and
+//! * A completed signing is checked against what was sent ([`Documents::check_signed`](Documents::check_signed)), and
 //!   a signed document is verified against the hash the completion gave for it as it
-//!   downloads ([`Documents::download_signed`]). A mismatch is
+//!   downloads ([`Documents::download_signed`](Documents::download_signed)). A mismatch is
 //!   [`Error::DocumentMismatch`].
 
 use std::fmt;
@@ -88,7 +88,7 @@ pub struct Documents {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UploadedDocument {
-    /// The document id: pass it to [`BankIdNoSign::documents`](crate::BankIdNoSign::documents).
+    /// The document id: pass it to [`bankid_no::Sign::documents`](crate::bankid_no::Sign::documents).
     pub id: String,
     /// The hash IDkollen answered, exactly as sent.
     pub hash: String,
@@ -273,7 +273,7 @@ impl Documents {
     }
 
     /// Checks that a completed signing signed exactly the documents `sent` (the ids passed to
-    /// [`BankIdNoSign::documents`](crate::BankIdNoSign::documents)): each listed once in its
+    /// [`bankid_no::Sign::documents`](crate::bankid_no::Sign::documents)): each listed once in its
     /// `signedDocuments`, none missing, none added, each with a hash that can be verified.
     ///
     /// The first document that breaks this is an [`Error::DocumentMismatch`]:
@@ -417,7 +417,7 @@ async fn read_head<R: AsyncRead + ?Sized>(reader: &mut Pin<Box<R>>) -> std::io::
 }
 
 /// A document's bytes as they arrive: a [`Stream`] of [`Bytes`] chunks, from
-/// [`Documents::download_stream`] or, verified, [`Documents::download_signed`].
+/// [`Documents::download_stream`] or, verified, [`Documents::download_signed`](Documents::download_signed).
 ///
 /// An error ends the stream. A verified download whose bytes do not match ends with
 /// [`Error::DocumentMismatch`] after the last chunk.
@@ -471,7 +471,7 @@ impl DocumentDownload {
     }
 
     /// Whether the bytes are checked against the completed signing's hash (a download from
-    /// [`Documents::download_signed`]).
+    /// [`Documents::download_signed`](Documents::download_signed)).
     pub fn is_verified(&self) -> bool {
         self.verified
     }

@@ -8,7 +8,7 @@ use super::start::start;
 use crate::client::Client;
 use crate::error::Error;
 use crate::identity::{Cpr, Fodselsnummer, Hetu, Organisationsnummer, Personnummer};
-use crate::provider::{Flow, Provider};
+use crate::provider::Provider;
 use crate::session::Session;
 use crate::validate;
 
@@ -188,6 +188,14 @@ impl<F> Start<F> {
     }
 }
 
+/// The request body `$body` with the shared options, checked (`$c`), and the flow's own
+/// fields: the one place that lists what every Freja request shares.
+macro_rules! body {
+    ($body:ident, $c:ident { $($fields:tt)* }) => {
+        super::request_body!($body { callback_url, min_registration_level, org_number, ref_id, request_address } from $c { $($fields)* })
+    };
+}
+
 impl Start<flow::Auth> {
     /// Only the user with this personal number may complete the session.
     pub fn ssn(mut self, ssn: impl Into<String>) -> Self {
@@ -198,21 +206,13 @@ impl Start<flow::Auth> {
     /// Checks the request and starts the session (sent once, never retried).
     pub async fn send(self) -> Result<Session<FrejaCompleted>, Error> {
         let (client, c, flow) = self.check()?;
-        let body = types::FrejaAuthRequest {
-            callback_url: c.callback_url,
-            min_registration_level: c.min_registration_level,
-            org_number: c.org_number,
-            ref_id: c.ref_id,
-            request_address: c.request_address,
-            ssn: non_empty_ssn(flow.ssn)?,
-        };
-        start!(
-            &client,
-            freja_start_auth,
-            Provider::Freja,
-            Flow::Auth,
-            &body
-        )
+        let body = body!(
+            FrejaAuthRequest,
+            c {
+                ssn: non_empty_ssn(flow.ssn)?,
+            }
+        );
+        start(&client, &body).await
     }
 }
 
@@ -220,22 +220,14 @@ impl Start<flow::BackchannelAuth> {
     /// Checks the request and starts the session (sent once, never retried).
     pub async fn send(self) -> Result<Session<FrejaCompleted>, Error> {
         let (client, c, flow) = self.check()?;
-        let body = types::FrejaBackchannelAuthRequest {
-            callback_url: c.callback_url,
-            country: flow.country,
-            min_registration_level: c.min_registration_level,
-            org_number: c.org_number,
-            ref_id: c.ref_id,
-            request_address: c.request_address,
-            ssn: freja_ssn(flow.ssn, flow.country)?,
-        };
-        start!(
-            &client,
-            freja_start_backchannel_auth,
-            Provider::Freja,
-            Flow::Auth,
-            &body
-        )
+        let body = body!(
+            FrejaBackchannelAuthRequest,
+            c {
+                country: flow.country,
+                ssn: freja_ssn(flow.ssn, flow.country)?,
+            }
+        );
+        start(&client, &body).await
     }
 }
 
@@ -250,22 +242,14 @@ impl Start<flow::Sign> {
     pub async fn send(self) -> Result<Session<FrejaCompleted>, Error> {
         let (client, c, flow) = self.check()?;
         validate::required("text", &flow.text)?;
-        let body = types::FrejaSignRequest {
-            callback_url: c.callback_url,
-            min_registration_level: c.min_registration_level,
-            org_number: c.org_number,
-            ref_id: c.ref_id,
-            request_address: c.request_address,
-            ssn: non_empty_ssn(flow.ssn)?,
-            text: validate::convert("text", flow.text)?,
-        };
-        start!(
-            &client,
-            freja_start_sign,
-            Provider::Freja,
-            Flow::Sign,
-            &body
-        )
+        let body = body!(
+            FrejaSignRequest,
+            c {
+                ssn: non_empty_ssn(flow.ssn)?,
+                text: validate::convert("text", flow.text)?,
+            }
+        );
+        start(&client, &body).await
     }
 }
 
@@ -274,23 +258,15 @@ impl Start<flow::BackchannelSign> {
     pub async fn send(self) -> Result<Session<FrejaCompleted>, Error> {
         let (client, c, flow) = self.check()?;
         validate::required("text", &flow.text)?;
-        let body = types::FrejaBackchannelSignRequest {
-            callback_url: c.callback_url,
-            country: flow.country,
-            min_registration_level: c.min_registration_level,
-            org_number: c.org_number,
-            ref_id: c.ref_id,
-            request_address: c.request_address,
-            ssn: freja_ssn(flow.ssn, flow.country)?,
-            text: validate::convert("text", flow.text)?,
-        };
-        start!(
-            &client,
-            freja_start_backchannel_sign,
-            Provider::Freja,
-            Flow::Sign,
-            &body
-        )
+        let body = body!(
+            FrejaBackchannelSignRequest,
+            c {
+                country: flow.country,
+                ssn: freja_ssn(flow.ssn, flow.country)?,
+                text: validate::convert("text", flow.text)?,
+            }
+        );
+        start(&client, &body).await
     }
 }
 

@@ -7,7 +7,7 @@ use super::setters;
 use super::start::start;
 use crate::client::Client;
 use crate::error::Error;
-use crate::provider::{Flow, Provider};
+use crate::provider::Provider;
 use crate::session::Session;
 use crate::validate;
 
@@ -72,6 +72,6 @@ impl Auth {
             request_phone: self.request_phone,
         };
         let client = &self.client;
-        start!(client, ftn_start_auth, Provider::Ftn, Flow::Auth, &body)
+        start(client, &body).await
     }
 }

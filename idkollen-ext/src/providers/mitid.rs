@@ -8,7 +8,7 @@ use super::start::start;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
 use crate::identity::Cpr;
-use crate::provider::{Flow, Provider};
+use crate::provider::Provider;
 use crate::session::Session;
 use crate::validate;
 
@@ -119,7 +119,7 @@ impl Auth {
             request_phone: self.request_phone,
         };
         let client = &self.client;
-        start!(client, mitid_start_auth, Provider::MitId, Flow::Auth, &body)
+        start(client, &body).await
     }
 }
 
@@ -153,13 +153,7 @@ impl BackchannelAuth {
             ssn: validate::convert("ssn", validate::identity::<Cpr>("ssn", &self.ssn)?)?,
         };
         let client = &self.client;
-        start!(
-            client,
-            mitid_start_backchannel_auth,
-            Provider::MitId,
-            Flow::Auth,
-            &body
-        )
+        start(client, &body).await
     }
 }
 
@@ -190,6 +184,6 @@ impl Sign {
             text: validate::convert("text", self.text)?,
         };
         let client = &self.client;
-        start!(client, mitid_start_sign, Provider::MitId, Flow::Sign, &body)
+        start(client, &body).await
     }
 }

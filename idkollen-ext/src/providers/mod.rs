@@ -8,7 +8,7 @@ pub mod documents;
 pub mod freja;
 pub mod ftn;
 pub mod mitid;
-mod start;
+pub(crate) mod start;
 pub mod vipps;
 
 pub use age::AgeVerification;
@@ -90,11 +90,20 @@ macro_rules! setters {
 }
 pub(crate) use setters;
 
+/// A request body of the generated client: the options a provider's flows share, taken from
+/// their checked form `$c` (listed once, by the provider), and the flow's own fields.
+macro_rules! request_body {
+    ($body:ident { $($shared:ident),* } from $c:ident { $($field:ident $(: $value:expr)?),* $(,)? }) => {
+        idkollen_api::types::$body { $($shared: $c.$shared,)* $($field $(: $value)?,)* }
+    };
+}
+pub(crate) use request_body;
+
 /// A redirect authentication, where the user's browser goes to the provider's page and comes
 /// back to `redirectUrl`: BankID NO and Vipps take the same request. One definition of the
 /// builder serves both.
 macro_rules! redirect_auth {
-    ($(#[$doc:meta])* $name:ident, $request:ident, $op:ident, $provider:ident, $completed:ident, $ssn:literal) => {
+    ($(#[$doc:meta])* $name:ident, $request:ident, $completed:ident, $ssn:literal) => {
         $(#[$doc])*
         #[derive(Debug)]
         #[must_use = "nothing is sent until `send` is awaited"]
@@ -153,13 +162,7 @@ macro_rules! redirect_auth {
                     request_phone: self.request_phone,
                     request_ssn: self.request_ssn,
                 };
-                crate::providers::start::start!(
-                    &self.client,
-                    $op,
-                    crate::provider::Provider::$provider,
-                    crate::provider::Flow::Auth,
-                    &body
-                )
+                crate::providers::start::start(&self.client, &body).await
             }
         }
     };

@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use idkollen_api::ResponseValue;
+use idkollen_api::{ResponseValue, types};
 
 use crate::client::Client;
 use crate::error::Error;
@@ -38,19 +38,48 @@ where
     Ok(Session::new(client.clone(), handle).started_now())
 }
 
-/// Sends the start operation `$op` of the generated client once with `$body` and makes a
-/// session of the answer ([`send_start`]); the operation id is the operation's own name.
-macro_rules! start {
-    ($client:expr, $op:ident, $provider:expr, $flow:expr, $body:expr) => {{
-        let client: &crate::client::Client = $client;
-        crate::providers::start::send_start(
-            client,
-            stringify!($op),
-            $provider,
-            $flow,
-            client.raw().$op($body),
-        )
-        .await
-    }};
+/// A start request: a request body of the generated client that knows the operation it is
+/// sent with, the provider and flow it starts, and (through its status union) what the
+/// session completes with. The provider table implements it for every body.
+pub(crate) trait StartRequest: Sync {
+    /// What the operation answers with.
+    type Union: StatusUnion<Completed: Outcome>;
+    /// The operation's id (its name in the generated client).
+    const OPERATION: &'static str;
+    /// The provider it starts a session with.
+    const PROVIDER: Provider;
+    /// The flow of the session.
+    const FLOW: Flow;
+    /// Sends the request with the generated client.
+    fn send<'a>(
+        &'a self,
+        raw: &'a idkollen_api::Client,
+    ) -> impl Future<Output = Result<ResponseValue<Self::Union>, progenitor_client::Error>> + Send + 'a;
 }
-pub(crate) use start;
+
+/// Checks nothing more (a builder checked the body as it made it), sends the start request
+/// once and makes a session of the answer: the one path every start takes.
+pub(crate) async fn start<R: StartRequest>(
+    client: &Client,
+    body: &R,
+) -> Result<Session<<R::Union as StatusUnion>::Completed>, Error> {
+    send_start(
+        client,
+        R::OPERATION,
+        R::PROVIDER,
+        R::FLOW,
+        body.send(client.raw()),
+    )
+    .await
+}
+
+/// The age verification start of a provider: one request type serves them all, and the
+/// provider picks the operation. The provider table implements it.
+pub(crate) trait AgeVerificationStart {
+    /// Sends the request once and makes a session of the answer.
+    fn start_age_verification(
+        self,
+        client: &Client,
+        body: &types::AgeVerificationRequest,
+    ) -> impl Future<Output = Result<Session<types::AgeVerificationCompleted>, Error>> + Send;
+}

@@ -6,7 +6,6 @@ use super::setters;
 use super::start::start;
 use crate::client::Client;
 use crate::error::Error;
-use crate::provider::{Flow, Provider};
 use crate::session::Session;
 use crate::validate;
 
@@ -24,15 +23,7 @@ impl Vipps {
 
     /// An authentication pushed to the app of the user with this phone number.
     pub fn backchannel_auth(&self, phone: impl Into<String>) -> BackchannelAuth {
-        BackchannelAuth {
-            client: self.client.clone(),
-            phone: phone.into(),
-            callback_url: None,
-            ref_id: None,
-            request_address: None,
-            request_email: None,
-            request_ssn: None,
-        }
+        BackchannelAuth::new(self.client.clone(), phone.into())
     }
 }
 
@@ -40,8 +31,6 @@ super::redirect_auth!(
     /// Builds `POST /v3/vipps/auth`. From [`Vipps::auth`].
     Auth,
     VippsAuthRequest,
-    vipps_start_auth,
-    Vipps,
     VippsCompleted,
     "Ask for the user's national identity number."
 );
@@ -60,6 +49,18 @@ pub struct BackchannelAuth {
 }
 
 impl BackchannelAuth {
+    fn new(client: Client, phone: String) -> Self {
+        Self {
+            client,
+            phone,
+            callback_url: None,
+            ref_id: None,
+            request_address: None,
+            request_email: None,
+            request_ssn: None,
+        }
+    }
+
     setters! {
         /// Where IDkollen posts the result.
         callback_url: text,
@@ -85,12 +86,6 @@ impl BackchannelAuth {
             request_ssn: self.request_ssn,
         };
         let client = &self.client;
-        start!(
-            client,
-            vipps_start_backchannel_auth,
-            Provider::Vipps,
-            Flow::Auth,
-            &body
-        )
+        start(client, &body).await
     }
 }
