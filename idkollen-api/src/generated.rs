@@ -4832,7 +4832,13 @@ impl ClientInfo<()> for Client {
         &()
     }
 }
-impl ClientHooks<()> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<()>,
+    {}
+};
 #[allow(clippy::all)]
 impl Client {
     /**Start a Norwegian BankID age verification
@@ -4865,9 +4871,6 @@ Sends a `POST` request to `/v3/bankid-no/age-verification`
         let info = OperationInfo {
             operation_id: "bankid_no_start_age_verification",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -4913,9 +4916,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_no_get_age_verification_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -4951,9 +4951,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_no_cancel_age_verification",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -4995,9 +4992,6 @@ Sends a `POST` request to `/v3/bankid-no/auth`
         let info = OperationInfo {
             operation_id: "bankid_no_start_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5042,9 +5036,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_no_get_auth_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5079,9 +5070,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_no_cancel_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5123,9 +5111,6 @@ Sends a `POST` request to `/v3/bankid-no/backchannel/auth`
         let info = OperationInfo {
             operation_id: "bankid_no_start_backchannel_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5167,9 +5152,6 @@ Sends a `POST` request to `/v3/bankid-no/sign`
         let info = OperationInfo {
             operation_id: "bankid_no_start_sign",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5214,9 +5196,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_no_get_sign_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5251,9 +5230,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_no_cancel_sign",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5293,9 +5269,6 @@ Sends a `POST` request to `/v3/bankid-se/age-verification`
         let info = OperationInfo {
             operation_id: "bankid_se_start_age_verification",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5341,9 +5314,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_se_get_age_verification_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5379,9 +5349,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_se_cancel_age_verification",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5423,9 +5390,6 @@ Sends a `POST` request to `/v3/bankid-se/auth`
         let info = OperationInfo {
             operation_id: "bankid_se_start_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5470,9 +5434,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_se_get_auth_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5507,9 +5468,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_se_cancel_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5551,9 +5509,6 @@ Sends a `POST` request to `/v3/bankid-se/phone/auth`
         let info = OperationInfo {
             operation_id: "bankid_se_start_phone_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5595,9 +5550,6 @@ Sends a `POST` request to `/v3/bankid-se/phone/sign`
         let info = OperationInfo {
             operation_id: "bankid_se_start_phone_sign",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5637,9 +5589,6 @@ Sends a `POST` request to `/v3/bankid-se/sign`
         let info = OperationInfo {
             operation_id: "bankid_se_start_sign",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5684,9 +5633,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_se_get_sign_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5721,9 +5667,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "bankid_se_cancel_sign",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5763,9 +5706,6 @@ Sends a `POST` request to `/v3/bankid-se/verify`
         let info = OperationInfo {
             operation_id: "bankid_se_verify_qr",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5800,9 +5740,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "document_download",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5842,9 +5779,6 @@ Sends a `POST` request to `/v3/freja/age-verification`
         let info = OperationInfo {
             operation_id: "freja_start_age_verification",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5890,9 +5824,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "freja_get_age_verification_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5928,9 +5859,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "freja_cancel_age_verification",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -5972,9 +5900,6 @@ Sends a `POST` request to `/v3/freja/auth`
         let info = OperationInfo {
             operation_id: "freja_start_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6019,9 +5944,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "freja_get_auth_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6056,9 +5978,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "freja_cancel_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6100,9 +6019,6 @@ Sends a `POST` request to `/v3/freja/backchannel/auth`
         let info = OperationInfo {
             operation_id: "freja_start_backchannel_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6144,9 +6060,6 @@ Sends a `POST` request to `/v3/freja/backchannel/sign`
         let info = OperationInfo {
             operation_id: "freja_start_backchannel_sign",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6188,9 +6101,6 @@ Sends a `POST` request to `/v3/freja/sign`
         let info = OperationInfo {
             operation_id: "freja_start_sign",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6235,9 +6145,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "freja_get_sign_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6272,9 +6179,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "freja_cancel_sign",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6314,9 +6218,6 @@ Sends a `POST` request to `/v3/ftn/age-verification`
         let info = OperationInfo {
             operation_id: "ftn_start_age_verification",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6361,9 +6262,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "ftn_get_age_verification_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6398,9 +6296,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "ftn_cancel_age_verification",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6442,9 +6337,6 @@ Sends a `POST` request to `/v3/ftn/auth`
         let info = OperationInfo {
             operation_id: "ftn_start_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6489,9 +6381,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "ftn_get_auth_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6526,9 +6415,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "ftn_cancel_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6568,9 +6454,6 @@ Sends a `POST` request to `/v3/mitid/age-verification`
         let info = OperationInfo {
             operation_id: "mitid_start_age_verification",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6616,9 +6499,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "mitid_get_age_verification_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6654,9 +6534,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "mitid_cancel_age_verification",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6698,9 +6575,6 @@ Sends a `POST` request to `/v3/mitid/auth`
         let info = OperationInfo {
             operation_id: "mitid_start_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6745,9 +6619,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "mitid_get_auth_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6782,9 +6653,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "mitid_cancel_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6826,9 +6694,6 @@ Sends a `POST` request to `/v3/mitid/backchannel/auth`
         let info = OperationInfo {
             operation_id: "mitid_start_backchannel_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6870,9 +6735,6 @@ Sends a `POST` request to `/v3/mitid/sign`
         let info = OperationInfo {
             operation_id: "mitid_start_sign",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6917,9 +6779,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "mitid_get_sign_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6954,9 +6813,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "mitid_cancel_sign",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -6998,9 +6854,6 @@ Sends a `POST` request to `/v3/vipps/auth`
         let info = OperationInfo {
             operation_id: "vipps_start_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7045,9 +6898,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "vipps_get_auth_status",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7082,9 +6932,6 @@ Arguments:
         let info = OperationInfo {
             operation_id: "vipps_cancel_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;
@@ -7126,9 +6973,6 @@ Sends a `POST` request to `/v3/vipps/backchannel/auth`
         let info = OperationInfo {
             operation_id: "vipps_start_backchannel_auth",
         };
-        (|request: &mut ::reqwest::Request| {
-            request.headers_mut().remove("api-version");
-        })(&mut request);
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
         self.post(&result, &info).await?;

@@ -36,3 +36,5 @@
 mod generated;
 
 pub use generated::*;
+
+mod hooks;

@@ -9,7 +9,6 @@ use base64::Engine as _;
 use idkollen_api::ResponseValue;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
-use tracing::Instrument as _;
 use url::Url;
 
 use crate::callback::hub::CallbackHub;
@@ -163,8 +162,10 @@ impl Client {
         gate
     }
 
-    /// Runs one call of the generated client inside a `tracing` span that records the
-    /// operation id, the HTTP status and the duration, and converts its error.
+    /// Runs one call of the generated client and converts its error: the one place where an
+    /// answer of the generated client becomes this crate's result. The generated client's hooks
+    /// (idkollen-api's `ClientHooks`) wrap the request in the `idkollen.request` span with its
+    /// operation id, status and duration; `operation` names the call in errors.
     pub(crate) async fn call<T, F>(&self, operation: &'static str, fut: F) -> Result<T, Error>
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error>>,
@@ -185,49 +186,28 @@ impl Client {
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error>>,
     {
-        let span = tracing::debug_span!(
-            "idkollen.request",
-            operation,
-            status = tracing::field::Empty,
-            duration_ms = tracing::field::Empty,
-        );
-        let started = tokio::time::Instant::now();
-        async move {
-            let result = fut.await;
-            let span = tracing::Span::current();
-            span.record("duration_ms", started.elapsed().as_millis() as u64);
-            match result {
-                Ok(value) => {
-                    span.record("status", value.status().as_u16());
-                    tracing::debug!("ok");
-                    Ok(decoded(value.into_inner()))
-                }
-                Err(progenitor_client::Error::InvalidResponsePayload(body, source)) => {
-                    match recover(&body) {
-                        Some(value) => {
-                            // The body itself is not logged: it may hold personal data.
-                            tracing::warn!(error = %source, "an answer that does not fit the spec was read tolerantly");
-                            Ok(value)
-                        }
-                        None => {
-                            let err = Error::Decode { operation, source };
-                            tracing::debug!(error = %err, "failed");
-                            Err(err)
-                        }
+        match fut.await {
+            Ok(value) => Ok(decoded(value.into_inner())),
+            Err(progenitor_client::Error::InvalidResponsePayload(body, source)) => {
+                match recover(&body) {
+                    Some(value) => {
+                        // The body itself is not logged: it may hold personal data.
+                        tracing::warn!(operation, error = %source, "an answer that does not fit the spec was read tolerantly");
+                        Ok(value)
                     }
-                }
-                Err(err) => {
-                    if let Some(status) = err.status() {
-                        span.record("status", status.as_u16());
+                    None => {
+                        let err = Error::Decode { operation, source };
+                        tracing::debug!(error = %err, "failed");
+                        Err(err)
                     }
-                    let err = Error::from_api(operation, err).await;
-                    tracing::debug!(error = %err, "failed");
-                    Err(err)
                 }
             }
+            Err(err) => {
+                let err = Error::from_api(operation, err).await;
+                tracing::debug!(error = %err, "failed");
+                Err(err)
+            }
         }
-        .instrument(span)
-        .await
     }
 }
 

@@ -103,11 +103,6 @@ pub fn run(root: &Path, mode: Mode) -> Result<String, Error> {
     }
 }
 
-/// The pre-request hook of the generated client: it removes the `api-version` header that
-/// progenitor 0.15 adds to every request unconditionally.
-const STRIP_API_VERSION: &str = "|request: &mut ::reqwest::Request| { \
-    request.headers_mut().remove(\"api-version\"); }";
-
 /// Generates the complete text of the generated client from the spec's text.
 ///
 /// Deterministic: the same spec and generator version give the same bytes.
@@ -132,14 +127,10 @@ pub fn generate(spec_text: &str, generator_version: &str) -> Result<String, Erro
         .with_tag(progenitor::TagStyle::Merged)
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq")
-        // progenitor 0.15 adds `api-version: <info.version>` to every request, with no setting
-        // to turn it off. IDkollen documents no such header and its official clients send none,
-        // so a pre-request hook (which progenitor calls with the built request) removes it.
-        .with_pre_hook(
-            STRIP_API_VERSION
-                .parse()
-                .map_err(|e| format!("the api-version hook is not a token stream: {e}"))?,
-        );
+        // Every request goes through the crate's own `ClientHooks` (idkollen-api's
+        // `src/hooks.rs`): the tracing span with the operation id, and the removal of the
+        // `api-version` header progenitor adds. Without an impl the crate does not compile.
+        .with_hooks(progenitor::HooksMode::Expected);
     let mut generator = progenitor::Generator::new(&settings);
     // progenitor reports most problems as errors but still asserts on a few; turn a panic into an
     // error that names the cause instead of a backtrace.
