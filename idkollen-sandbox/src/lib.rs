@@ -32,21 +32,21 @@ mod documents;
 mod error;
 mod faults;
 mod flows;
-pub mod ids;
+mod ids;
 mod lifecycle;
 mod personas;
 mod profile;
-pub mod qr;
+mod qr;
 mod requests;
 mod routes;
-pub mod scenarios;
+mod scenarios;
 mod server;
-pub mod spec;
+mod spec;
 mod state;
 mod status;
 mod store;
 mod timings;
-pub mod validate;
+mod validate;
 
 pub use callbacks::{CallbackDelivery, SIGNATURE_HEADER, sign as sign_callback};
 pub use connections::ConnectionStats;
@@ -58,8 +58,11 @@ pub use profile::{
     HostileStats, Profile, StartCount,
 };
 pub use requests::RecordedRequest;
-pub use scenarios::{Script, TestIdentity};
+pub use scenarios::{IdentityKind, Script, TestIdentity, test_identities};
 pub use server::{
     DEFAULT_ACCOUNT_ID, DEFAULT_CALLBACK_SECRET, DEFAULT_SECRET_KEY, Sandbox, SandboxBuilder,
 };
 pub use timings::Timings;
+
+#[cfg(test)]
+mod tests;

@@ -37,6 +37,7 @@ pub(crate) fn request_schema(method: &str, path: &str) -> Option<&'static Value>
         .get("schema")
 }
 
+#[cfg(test)]
 /// The JSON schema of the response body of an operation for an HTTP status and media type,
 /// with `$ref`s to `#/components/responses/...` followed.
 pub fn response_schema(
@@ -59,6 +60,7 @@ pub(crate) fn resolve(reference: &str) -> Option<&'static Value> {
     document().pointer(reference.strip_prefix('#')?)
 }
 
+#[cfg(test)]
 /// Every operation of the document as `(method, path template, operationId)`, in document order.
 pub fn operations() -> Vec<(&'static str, &'static str, &'static str)> {
     let mut out = Vec::new();

@@ -1,16 +1,14 @@
 //! Signed callbacks to a receiver on the loopback interface, with retries.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::common::post as start;
+use crate::{SIGNATURE_HEADER, Sandbox, sign_callback};
 use axum::Router;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
-use common::post as start;
-use idkollen_sandbox::{SIGNATURE_HEADER, Sandbox, sign_callback};
 use serde_json::{Value, json};
 
 type Received = Arc<Mutex<Vec<(HeaderMap, Bytes)>>>;
@@ -69,7 +67,7 @@ async fn a_signed_callback_is_retried_until_it_is_accepted() {
     assert_eq!(body["status"], "COMPLETED");
     assert_eq!(body["id"], started["id"]);
     assert_eq!(body["refId"], "cb-1");
-    common::assert_conforms("get", "/v3/bankid-se/auth/{id}", 200, &body);
+    super::common::assert_conforms("get", "/v3/bankid-se/auth/{id}", 200, &body);
     let deliveries = sb.callbacks();
     assert_eq!(deliveries.len(), 1);
     assert_eq!(deliveries[0].attempts, 3);
@@ -88,7 +86,7 @@ async fn retries_are_bounded_and_cancels_call_back_too() {
     .await;
     let id = started["id"].as_str().expect("id");
     assert_eq!(
-        common::delete(&sb, &format!("/v3/freja/auth/{id}")).await,
+        super::common::delete(&sb, &format!("/v3/freja/auth/{id}")).await,
         204
     );
     tokio::time::sleep(Duration::from_secs(60)).await;

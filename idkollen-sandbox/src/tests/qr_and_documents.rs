@@ -1,12 +1,10 @@
 //! BankID QR verification and the document upload/download.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{get, http, post};
-use idkollen_sandbox::Sandbox;
-use idkollen_sandbox::qr::qr_code;
+use super::common::{get, http, post};
+use crate::Sandbox;
+use crate::qr::qr_code;
 use serde_json::{Value, json};
 
 async fn start_qr_order(sb: &Sandbox, body: Value) -> (String, String, String) {
@@ -33,7 +31,7 @@ async fn only_the_current_qr_frame_of_a_live_order_verifies() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["ssn"], "199001012435");
     assert_eq!(body["name"], "Anna Andersson");
-    common::assert_conforms("post", "/v3/bankid-se/verify", 200, &body);
+    super::common::assert_conforms("post", "/v3/bankid-se/verify", 200, &body);
     // Three seconds later only frame 3 is valid.
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(verify(qr_code(&token, &secret, 0)).await.0, 400);

@@ -1,9 +1,9 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+use crate::Sandbox;
+use crate::validate::{Validator, describe_violations};
 use base64::Engine as _;
-use idkollen_sandbox::Sandbox;
-use idkollen_sandbox::validate::{Validator, describe_violations};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use serde_json::Value;
 
@@ -68,7 +68,7 @@ pub async fn delete(sb: &Sandbox, path: &str) -> u16 {
 
 /// Asserts that `body` is what the document says `method path` answers with `status`.
 pub fn assert_conforms(method: &str, path: &str, status: u16, body: &Value) {
-    let schema = idkollen_sandbox::spec::response_schema(method, path, status, "application/json")
+    let schema = crate::spec::response_schema(method, path, status, "application/json")
         .unwrap_or_else(|| panic!("no schema for {method} {path} {status}"));
     if let Err(v) = Validator::strict().validate(schema, body) {
         panic!(

@@ -1,13 +1,11 @@
 //! Walks every operation of the OpenAPI document against the sandbox and validates each answer
 //! against the document's response schema (strictly: no undeclared properties).
 
-mod common;
-
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::{assert_conforms, basic, http};
-use idkollen_sandbox::{Sandbox, spec};
+use super::common::{assert_conforms, basic, http};
+use crate::{Sandbox, spec};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -308,7 +306,7 @@ async fn unauthorized_and_unmatched_requests_answer_json() {
         let body: Value = response.json().await.expect("json");
         assert_conforms("get", "/v3/bankid-se/auth/{id}", 401, &body);
     }
-    let (status, body) = common::get(&sb, "/v3/nothing/here").await;
+    let (status, body) = super::common::get(&sb, "/v3/nothing/here").await;
     assert_eq!(status, 404);
     assert_eq!(
         body,
@@ -319,7 +317,7 @@ async fn unauthorized_and_unmatched_requests_answer_json() {
         ("/v3/bankid-se/auth/%FF", "/v3/bankid-se/auth/{id}"),
         ("/v3/document/%C3%28", "/v3/document/{documentId}"),
     ] {
-        let (status, body) = common::get(&sb, path).await;
+        let (status, body) = super::common::get(&sb, path).await;
         assert_eq!(status, 404, "{path}");
         assert_conforms("get", template, 404, &body);
     }

@@ -1,11 +1,9 @@
 //! Session life cycles over HTTP: start, poll, scripted outcomes, cancel, retention.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{assert_conforms, delete, get, post};
-use idkollen_sandbox::{Sandbox, Timings};
+use super::common::{assert_conforms, delete, get, post};
+use crate::{Sandbox, Timings};
 use serde_json::{Value, json};
 
 const SE_AUTH: &str = "/v3/bankid-se/auth";
@@ -45,7 +43,7 @@ async fn bankid_se_auth_completes_with_the_default_persona() {
     assert_eq!(done["status"], "COMPLETED");
     assert_eq!(done["ssn"], "198112289874");
     assert_eq!(done["refId"], "order-1");
-    assert!(idkollen_sandbox::ids::valid_personnummer(
+    assert!(crate::ids::valid_personnummer(
         done["ssn"].as_str().expect("ssn")
     ));
     // Readable for the retention period, then gone.
@@ -157,10 +155,7 @@ async fn ref_id_scripts_drive_flows_without_an_identity() {
     let path = format!("{SE_AUTH}/{}", started["id"].as_str().expect("id"));
     tokio::time::sleep(sb.timings().user_sign_after).await;
     let (_, pending) = get(&sb, &path).await;
-    assert_eq!(
-        pending["hintCode"],
-        idkollen_sandbox::scenarios::UNKNOWN_HINT_CODE
-    );
+    assert_eq!(pending["hintCode"], crate::scenarios::UNKNOWN_HINT_CODE);
     assert_conforms("get", "/v3/bankid-se/auth/{id}", 200, &pending);
     assert_eq!(wait(&sb, &path).await["status"], "COMPLETED");
 
@@ -275,7 +270,7 @@ async fn control_api_completes_and_fails_sessions() {
     sb.complete(&a).expect("complete");
     assert_eq!(
         sb.complete(&a),
-        Err(idkollen_sandbox::SandboxError::AlreadyEnded(a.clone()))
+        Err(crate::SandboxError::AlreadyEnded(a.clone()))
     );
     let (status, body) = post(
         &sb,
@@ -293,7 +288,7 @@ async fn control_api_completes_and_fails_sessions() {
     assert_eq!(status, 404);
     assert!(matches!(
         sb.fail("nope", "X"),
-        Err(idkollen_sandbox::SandboxError::UnknownSession(_))
+        Err(crate::SandboxError::UnknownSession(_))
     ));
 }
 
@@ -318,9 +313,7 @@ async fn the_redirect_url_is_a_login_page_that_completes_the_session() {
     let path = format!("/v3/ftn/auth/{}", started["id"].as_str().expect("id"));
     let (_, done) = get(&sb, &path).await;
     assert_eq!(done["status"], "COMPLETED");
-    assert!(idkollen_sandbox::ids::valid_hetu(
-        done["ssn"].as_str().expect("ssn")
-    ));
+    assert!(crate::ids::valid_hetu(done["ssn"].as_str().expect("ssn")));
     // Without a redirectUrl the page just says so; unknown ids are 404.
     let (_, started) = post(
         &sb,

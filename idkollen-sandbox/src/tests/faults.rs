@@ -1,11 +1,9 @@
 //! Injected faults and the request log, through the Rust handle and the control API.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{get, http, post};
-use idkollen_sandbox::{Fault, RecordedRequest, Sandbox};
+use super::common::{get, http, post};
+use crate::{Fault, RecordedRequest, Sandbox};
 use serde_json::{Value, json};
 
 const SE_AUTH: &str = "/v3/bankid-se/auth";
@@ -95,7 +93,7 @@ async fn control_api_manages_faults() {
     let (_, listed) = get(&sb, "/_sandbox/faults").await;
     assert_eq!(listed[0]["times"], 3);
     assert_eq!(post(&sb, "/v3/mitid/auth", &json!({})).await.0, 502);
-    assert_eq!(common::delete(&sb, "/_sandbox/faults").await, 204);
+    assert_eq!(super::common::delete(&sb, "/_sandbox/faults").await, 204);
     assert_eq!(post(&sb, "/v3/mitid/auth", &json!({})).await.0, 201);
     let (status, body) = post(&sb, "/_sandbox/faults", &json!({"kind": "explode"})).await;
     assert_eq!(status, 400);

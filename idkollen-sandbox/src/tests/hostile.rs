@@ -1,13 +1,9 @@
 //! The hostile profile, read with a plain HTTP client: what each hostile answer looks like.
 
-mod common;
-
 use std::time::{Duration, SystemTime};
 
-use common::{get, http, post};
-use idkollen_sandbox::{
-    HOSTILE_EXTRA_FIELD, HOSTILE_UNKNOWN_STATUS, Profile, Sandbox, StartCount, Timings,
-};
+use super::common::{get, http, post};
+use crate::{HOSTILE_EXTRA_FIELD, HOSTILE_UNKNOWN_STATUS, Profile, Sandbox, StartCount, Timings};
 use serde_json::{Value, json};
 
 async fn hostile() -> Sandbox {

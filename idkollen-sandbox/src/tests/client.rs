@@ -1,11 +1,9 @@
 //! The generated client against the sandbox, and the handle's life cycle.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::{Sandbox, Timings};
 use idkollen_api::types;
-use idkollen_sandbox::{Sandbox, Timings};
 use serde_json::json;
 
 #[tokio::test(start_paused = true)]
@@ -19,7 +17,7 @@ async fn the_generated_client_runs_a_bankid_se_flow() {
         .expect("start");
     assert!(sb.base_url().starts_with("http://127.0.0.1:"));
     assert!(!sb.base_url().ends_with('/'));
-    let client = common::api(&sb);
+    let client = super::common::api(&sb);
     let body: types::BankIdSeAuthRequest =
         serde_json::from_value(json!({"refId": "order-9"})).expect("request");
     let started = client.bankid_se_start_auth(&body).await.expect("start");
@@ -93,7 +91,7 @@ async fn bind_to_a_chosen_address() {
     let sb = Sandbox::builder().bind(addr).start().await.expect("start");
     assert_eq!(sb.base_url(), format!("http://{addr}"));
     assert_eq!(sb.addr(), addr);
-    assert_eq!(sb.account_id(), idkollen_sandbox::DEFAULT_ACCOUNT_ID);
+    assert_eq!(sb.account_id(), crate::DEFAULT_ACCOUNT_ID);
     assert_eq!(sb.secret_key(), "sandbox-secret");
     assert_eq!(sb.callback_secret(), "sandbox-callback-secret");
 }
@@ -102,8 +100,8 @@ async fn bind_to_a_chosen_address() {
 fn the_handle_can_be_shared_across_tasks() {
     fn assert_send_sync<T: Send + Sync + 'static>() {}
     assert_send_sync::<Sandbox>();
-    assert_send_sync::<idkollen_sandbox::Fault>();
-    assert_send_sync::<idkollen_sandbox::SandboxError>();
+    assert_send_sync::<crate::Fault>();
+    assert_send_sync::<crate::SandboxError>();
 }
 
 #[tokio::test]
@@ -111,7 +109,7 @@ async fn connections_are_counted_while_open() {
     let sb = Sandbox::builder().start().await.expect("start");
     assert_eq!(sb.connections(), Default::default());
     // Three clients, each with its own connection, the requests in flight at once.
-    let clients: Vec<reqwest::Client> = (0..3).map(|_| common::http(&sb)).collect();
+    let clients: Vec<reqwest::Client> = (0..3).map(|_| super::common::http(&sb)).collect();
     let reads = clients.iter().map(|http| {
         http.get(format!(
             "{}/v3/bankid-se/auth/no-such-session",
