@@ -4,94 +4,11 @@
 //! optional fields (dates with a time and an offset), and unknown sessions answer an empty
 //! 404. Each login must still arrive, each failure must be typed, no start may be sent twice.
 
-use idkollen_ext::types::{
-    AgeVerificationCompleted, BankIdNoCompleted, BankIdSeCompleted, CallInitiator, FrejaCompleted,
-    FrejaCountry, FtnCompleted, MitIdCompleted, VippsCompleted,
-};
-use idkollen_ext::{Client, Error, FailureCode, Flow, Poller, Provider, SessionHandle};
+mod kinds;
+
+use idkollen_ext::{Client, Error, FailureCode, Poller, SessionHandle};
 use idkollen_sandbox::{Sandbox, Timings};
-
-/// Every flow of every provider.
-#[derive(Clone, Copy, Debug)]
-enum Kind {
-    SeAuth,
-    SePhoneAuth,
-    SeSign,
-    SePhoneSign,
-    SeAge,
-    FrejaAuth,
-    FrejaBackchannelAuth,
-    FrejaSign,
-    FrejaBackchannelSign,
-    FrejaAge,
-    NoAuth,
-    NoBackchannelAuth,
-    NoSign,
-    NoAge,
-    VippsAuth,
-    VippsBackchannelAuth,
-    MitIdAuth,
-    MitIdBackchannelAuth,
-    MitIdSign,
-    MitIdAge,
-    FtnAuth,
-    FtnAge,
-}
-
-use Kind::*;
-
-/// Each flow, its start operation, and the name of the persona it completes with (`None`:
-/// age verification, which reports `ageVerified` only).
-const FLOWS: [(Kind, &str, Option<&str>); 22] = [
-    (SeAuth, "/v3/bankid-se/auth", Some(SWEDE)),
-    (SePhoneAuth, "/v3/bankid-se/phone/auth", Some(SWEDE)),
-    (SeSign, "/v3/bankid-se/sign", Some(SWEDE)),
-    (SePhoneSign, "/v3/bankid-se/phone/sign", Some(SWEDE)),
-    (SeAge, "/v3/bankid-se/age-verification", None),
-    (FrejaAuth, "/v3/freja/auth", Some(SWEDE)),
-    (
-        FrejaBackchannelAuth,
-        "/v3/freja/backchannel/auth",
-        Some(SWEDE),
-    ),
-    (FrejaSign, "/v3/freja/sign", Some(SWEDE)),
-    (
-        FrejaBackchannelSign,
-        "/v3/freja/backchannel/sign",
-        Some(SWEDE),
-    ),
-    (FrejaAge, "/v3/freja/age-verification", None),
-    (NoAuth, "/v3/bankid-no/auth", Some(NORWEGIAN)),
-    (
-        NoBackchannelAuth,
-        "/v3/bankid-no/backchannel/auth",
-        Some(NORWEGIAN),
-    ),
-    (NoSign, "/v3/bankid-no/sign", Some(NORWEGIAN)),
-    (NoAge, "/v3/bankid-no/age-verification", None),
-    (VippsAuth, "/v3/vipps/auth", Some(NORWEGIAN)),
-    (
-        VippsBackchannelAuth,
-        "/v3/vipps/backchannel/auth",
-        Some(NORWEGIAN),
-    ),
-    (MitIdAuth, "/v3/mitid/auth", Some(DANE)),
-    (
-        MitIdBackchannelAuth,
-        "/v3/mitid/backchannel/auth",
-        Some(DANE),
-    ),
-    (MitIdSign, "/v3/mitid/sign", Some(DANE)),
-    (MitIdAge, "/v3/mitid/age-verification", None),
-    (FtnAuth, "/v3/ftn/auth", Some(FINN)),
-    (FtnAge, "/v3/ftn/age-verification", None),
-];
-
-// The default personas of the sandbox (its README).
-const SWEDE: &str = "Anna Andersson";
-const NORWEGIAN: &str = "Kari Nordmann";
-const DANE: &str = "Mette Hansen";
-const FINN: &str = "Matti Meikäläinen";
+use kinds::{ALL, Kind, wait};
 
 /// How a session is scripted to end: the row of the sandbox's test identities (for flows
 /// started for an identity) or its `refId` script (for the others).
@@ -123,193 +40,15 @@ impl Script {
     }
 }
 
-const SE: [&str; 9] = [
-    "199001012310",
-    "199001012328",
-    "",
-    "199001012344",
-    "",
-    "",
-    "",
-    "",
-    "199001012393",
-];
-const NO: [&str; 9] = [
-    "01019010046",
-    "01019010127",
-    "",
-    "01019010399",
-    "",
-    "",
-    "",
-    "",
-    "01019011182",
-];
-const DK: [&str; 9] = [
-    "0101901001",
-    "0101901002",
-    "",
-    "0101901004",
-    "",
-    "",
-    "",
-    "",
-    "0101901009",
-];
-const PHONE: [&str; 9] = [
-    "+4740000001",
-    "+4740000002",
-    "",
-    "+4740000004",
-    "",
-    "",
-    "",
-    "",
-    "+4740000009",
-];
-
-impl Kind {
-    /// Starts a session of this kind scripted by `script`.
-    async fn start(self, c: &Client, script: Script) -> Result<SessionHandle, Error> {
-        let (row, r) = (script.row(), script.ref_id());
-        let r = r.as_str();
-        let text = "I approve the transfer";
-        // Flows started for an identity use the test identity; the others the refId script.
-        let plain = "order-17";
-        Ok(match self {
-            SeAuth => c.bankid_se().auth().ref_id(r).send().await?.into_handle(),
-            SePhoneAuth => c
-                .bankid_se()
-                .phone_auth(SE[row], CallInitiator::Rp)
-                .ref_id(plain)
-                .send()
-                .await?
-                .into_handle(),
-            SeSign => c
-                .bankid_se()
-                .sign(text)
-                .ref_id(r)
-                .send()
-                .await?
-                .into_handle(),
-            SePhoneSign => c
-                .bankid_se()
-                .phone_sign(SE[row], text, CallInitiator::User)
-                .ref_id(plain)
-                .send()
-                .await?
-                .into_handle(),
-            SeAge => age(c.bankid_se().age_verification(), r).await?,
-            FrejaAuth => c.freja().auth().ref_id(r).send().await?.into_handle(),
-            FrejaBackchannelAuth => c
-                .freja()
-                .backchannel_auth(SE[row], FrejaCountry::Sweden)
-                .ref_id(plain)
-                .send()
-                .await?
-                .into_handle(),
-            FrejaSign => c.freja().sign(text).ref_id(r).send().await?.into_handle(),
-            FrejaBackchannelSign => c
-                .freja()
-                .backchannel_sign(SE[row], FrejaCountry::Sweden, text)
-                .ref_id(plain)
-                .send()
-                .await?
-                .into_handle(),
-            FrejaAge => age(c.freja().age_verification(), r).await?,
-            NoAuth => c
-                .bankid_no()
-                .auth()
-                .request_ssn(true)
-                .request_phone(true)
-                .request_email(true)
-                .ref_id(r)
-                .send()
-                .await?
-                .into_handle(),
-            NoBackchannelAuth => c
-                .bankid_no()
-                .backchannel_auth(NO[row])
-                .ref_id(plain)
-                .send()
-                .await?
-                .into_handle(),
-            NoSign => c
-                .bankid_no()
-                .sign()
-                .text("Avtale 17")
-                .ref_id(r)
-                .send()
-                .await?
-                .into_handle(),
-            NoAge => age(c.bankid_no().age_verification(), r).await?,
-            VippsAuth => c.vipps().auth().ref_id(r).send().await?.into_handle(),
-            VippsBackchannelAuth => c
-                .vipps()
-                .backchannel_auth(PHONE[row])
-                .ref_id(plain)
-                .send()
-                .await?
-                .into_handle(),
-            MitIdAuth => c.mitid().auth().ref_id(r).send().await?.into_handle(),
-            MitIdBackchannelAuth => c
-                .mitid()
-                .backchannel_auth(DK[row], "Login to Sandbox Bank")
-                .ref_id(plain)
-                .send()
-                .await?
-                .into_handle(),
-            MitIdSign => c.mitid().sign(text).ref_id(r).send().await?.into_handle(),
-            MitIdAge => age(c.mitid().age_verification(), r).await?,
-            FtnAuth => c.ftn().auth().ref_id(r).send().await?.into_handle(),
-            FtnAge => age(c.ftn().age_verification(), r).await?,
-        })
-    }
-}
-
-async fn age(b: idkollen_ext::AgeVerification, r: &str) -> Result<SessionHandle, Error> {
-    Ok(b.min_age(18).ref_id(r).send().await?.into_handle())
-}
-
-/// What a completed session delivered.
-#[derive(Debug)]
-struct Done {
-    id: String,
-    /// The person's name; `None` for age verification.
-    name: Option<String>,
-    /// `ageVerified` of an age verification.
-    age_verified: Option<bool>,
-}
-
-/// Waits for `handle` with the result type of its provider and flow.
-async fn wait(c: &Client, handle: SessionHandle) -> Result<Done, Error> {
-    macro_rules! person {
-        ($completed:ty) => {{
-            let user = c.resume::<$completed>(handle)?.wait().await?;
-            Done {
-                id: user.id.clone(),
-                name: Some(user.name.clone()),
-                age_verified: None,
-            }
-        }};
-    }
-    Ok(match (handle.provider(), handle.flow()) {
-        (_, Flow::AgeVerification) => {
-            let v = c.resume::<AgeVerificationCompleted>(handle)?.wait().await?;
-            Done {
-                id: v.id.clone(),
-                name: None,
-                age_verified: Some(v.age_verified),
-            }
-        }
-        (Provider::BankIdSe, _) => person!(BankIdSeCompleted),
-        (Provider::Freja, _) => person!(FrejaCompleted),
-        (Provider::BankIdNo, _) => person!(BankIdNoCompleted),
-        (Provider::Vipps, _) => person!(VippsCompleted),
-        (Provider::MitId, _) => person!(MitIdCompleted),
-        (Provider::Ftn, _) => person!(FtnCompleted),
-        (p, f) => panic!("no such session kind: {p:?} {f:?}"),
-    })
+/// Starts a session of `kind` scripted by `script`: flows started for an identity by the
+/// test identity of the script's row, the others by its refId.
+async fn start(kind: Kind, c: &Client, script: Script) -> Result<SessionHandle, Error> {
+    let ref_id = if kind.for_identity() {
+        "order-17".to_owned()
+    } else {
+        script.ref_id()
+    };
+    kind.start(c, script.row(), &ref_id).await
 }
 
 async fn hostile() -> (Sandbox, Client) {
@@ -332,7 +71,7 @@ async fn hostile() -> (Sandbox, Client) {
 /// sessions were started of each.
 fn assert_no_start_retried(sb: &Sandbox, sessions: u64) {
     let starts = sb.starts();
-    for (_, path, _) in FLOWS {
+    for path in ALL.map(Kind::start_path) {
         let count = starts.get(path).copied().unwrap_or_default();
         assert_eq!(count.received, count.started, "{path} retried: {count:?}");
         assert_eq!(count.started, sessions, "{path}: {count:?}");
@@ -343,10 +82,10 @@ fn assert_no_start_retried(sb: &Sandbox, sessions: u64) {
 async fn every_flow_of_every_provider_completes_with_the_persona() {
     let (sb, c) = hostile().await;
     let mut failures = Vec::new();
-    for (kind, _, name) in FLOWS {
+    for kind in ALL {
+        let name = kind.persona_name();
         // A start answer with unknown fields still starts the session.
-        let handle = kind
-            .start(&c, Script::Complete)
+        let handle = start(kind, &c, Script::Complete)
             .await
             .unwrap_or_else(|e| panic!("{kind:?}: the start failed: {e:?}"));
         let id = handle.id().to_owned();
@@ -377,9 +116,8 @@ async fn every_failure_persona_gives_a_typed_error() {
     ];
     let mut wrong = Vec::new();
     for script in scripts {
-        for (kind, _, _) in FLOWS {
-            let handle = kind
-                .start(&c, script)
+        for kind in ALL {
+            let handle = start(kind, &c, script)
                 .await
                 .unwrap_or_else(|e| panic!("{kind:?} {script:?}: the start failed: {e:?}"));
             let result = wait(&c, handle).await;
@@ -405,13 +143,13 @@ async fn every_failure_persona_gives_a_typed_error() {
 #[tokio::test(start_paused = true)]
 async fn every_session_meets_every_hostile_answer_and_the_http_date_is_honoured() {
     let (sb, c) = hostile().await;
-    for (kind, _, _) in FLOWS {
-        let handle = kind.start(&c, Script::Complete).await.expect("start");
+    for kind in ALL {
+        let handle = start(kind, &c, Script::Complete).await.expect("start");
         // The outcome is the first test's business; here: what each session met on the way.
         let _ = wait(&c, handle).await;
     }
     let stats = sb.hostile_stats();
-    let n = FLOWS.len() as u64;
+    let n = ALL.len() as u64;
     assert_eq!(stats.bad_gateway, n, "{stats:?}");
     assert_eq!(stats.empty_rate_limited, n, "{stats:?}");
     assert_eq!(stats.unknown_status, n, "{stats:?}");

@@ -3,224 +3,11 @@
 
 use std::time::Duration;
 
-use idkollen_ext::types::{
-    AgeVerificationCompleted, BankIdNoCompleted, BankIdSeCompleted, CallInitiator, FrejaCompleted,
-    FrejaCountry, FtnCompleted, MitIdCompleted, VippsCompleted,
-};
-use idkollen_ext::{
-    Client, Error, FailureCode, Flow, HintCode, Poller, Provider, SessionHandle, SessionStatus,
-};
+mod kinds;
+
+use idkollen_ext::{Client, Error, FailureCode, HintCode, Poller, SessionHandle, SessionStatus};
 use idkollen_sandbox::{Fault, Sandbox, Timings};
-
-/// Every kind of session the API can start.
-#[derive(Clone, Copy, Debug)]
-enum Kind {
-    SeAuth,
-    SePhoneAuth,
-    SeSign,
-    SePhoneSign,
-    SeAge,
-    FrejaAuth,
-    FrejaBackchannelAuth,
-    FrejaSign,
-    FrejaBackchannelSign,
-    FrejaAge,
-    NoAuth,
-    NoBackchannelAuth,
-    NoSign,
-    NoAge,
-    VippsAuth,
-    VippsBackchannelAuth,
-    MitIdAuth,
-    MitIdBackchannelAuth,
-    MitIdSign,
-    MitIdAge,
-    FtnAuth,
-    FtnAge,
-}
-
-const ALL: [Kind; 22] = [
-    Kind::SeAuth,
-    Kind::SePhoneAuth,
-    Kind::SeSign,
-    Kind::SePhoneSign,
-    Kind::SeAge,
-    Kind::FrejaAuth,
-    Kind::FrejaBackchannelAuth,
-    Kind::FrejaSign,
-    Kind::FrejaBackchannelSign,
-    Kind::FrejaAge,
-    Kind::NoAuth,
-    Kind::NoBackchannelAuth,
-    Kind::NoSign,
-    Kind::NoAge,
-    Kind::VippsAuth,
-    Kind::VippsBackchannelAuth,
-    Kind::MitIdAuth,
-    Kind::MitIdBackchannelAuth,
-    Kind::MitIdSign,
-    Kind::MitIdAge,
-    Kind::FtnAuth,
-    Kind::FtnAge,
-];
-
-// The first test identity of each kind completes; a refId script overrides it.
-const SE_SSN: &str = "199001012310";
-const NO_SSN: &str = "01019010046";
-const DK_CPR: &str = "0101901001";
-const PHONE: &str = "+4740000001";
-
-impl Kind {
-    fn start_path(self) -> &'static str {
-        match self {
-            Kind::SeAuth => "/v3/bankid-se/auth",
-            Kind::SePhoneAuth => "/v3/bankid-se/phone/auth",
-            Kind::SeSign => "/v3/bankid-se/sign",
-            Kind::SePhoneSign => "/v3/bankid-se/phone/sign",
-            Kind::SeAge => "/v3/bankid-se/age-verification",
-            Kind::FrejaAuth => "/v3/freja/auth",
-            Kind::FrejaBackchannelAuth => "/v3/freja/backchannel/auth",
-            Kind::FrejaSign => "/v3/freja/sign",
-            Kind::FrejaBackchannelSign => "/v3/freja/backchannel/sign",
-            Kind::FrejaAge => "/v3/freja/age-verification",
-            Kind::NoAuth => "/v3/bankid-no/auth",
-            Kind::NoBackchannelAuth => "/v3/bankid-no/backchannel/auth",
-            Kind::NoSign => "/v3/bankid-no/sign",
-            Kind::NoAge => "/v3/bankid-no/age-verification",
-            Kind::VippsAuth => "/v3/vipps/auth",
-            Kind::VippsBackchannelAuth => "/v3/vipps/backchannel/auth",
-            Kind::MitIdAuth => "/v3/mitid/auth",
-            Kind::MitIdBackchannelAuth => "/v3/mitid/backchannel/auth",
-            Kind::MitIdSign => "/v3/mitid/sign",
-            Kind::MitIdAge => "/v3/mitid/age-verification",
-            Kind::FtnAuth => "/v3/ftn/auth",
-            Kind::FtnAge => "/v3/ftn/age-verification",
-        }
-    }
-
-    /// Starts a session of this kind with `ref_id`, through the facade.
-    async fn start(self, c: &Client, ref_id: &str) -> Result<SessionHandle, Error> {
-        let r = ref_id;
-        let text = "I approve the transfer";
-        Ok(match self {
-            Kind::SeAuth => c.bankid_se().auth().ref_id(r).send().await?.into_handle(),
-            Kind::SePhoneAuth => c
-                .bankid_se()
-                .phone_auth(SE_SSN, CallInitiator::Rp)
-                .ref_id(r)
-                .send()
-                .await?
-                .into_handle(),
-            Kind::SeSign => c
-                .bankid_se()
-                .sign(text)
-                .ref_id(r)
-                .send()
-                .await?
-                .into_handle(),
-            Kind::SePhoneSign => c
-                .bankid_se()
-                .phone_sign(SE_SSN, text, CallInitiator::User)
-                .ref_id(r)
-                .send()
-                .await?
-                .into_handle(),
-            Kind::SeAge => age(c.bankid_se().age_verification(), r).await?,
-            Kind::FrejaAuth => c.freja().auth().ref_id(r).send().await?.into_handle(),
-            Kind::FrejaBackchannelAuth => c
-                .freja()
-                .backchannel_auth(SE_SSN, FrejaCountry::Sweden)
-                .ref_id(r)
-                .send()
-                .await?
-                .into_handle(),
-            Kind::FrejaSign => c.freja().sign(text).ref_id(r).send().await?.into_handle(),
-            Kind::FrejaBackchannelSign => c
-                .freja()
-                .backchannel_sign(SE_SSN, FrejaCountry::Sweden, text)
-                .ref_id(r)
-                .send()
-                .await?
-                .into_handle(),
-            Kind::FrejaAge => age(c.freja().age_verification(), r).await?,
-            Kind::NoAuth => c.bankid_no().auth().ref_id(r).send().await?.into_handle(),
-            Kind::NoBackchannelAuth => c
-                .bankid_no()
-                .backchannel_auth(NO_SSN)
-                .ref_id(r)
-                .send()
-                .await?
-                .into_handle(),
-            Kind::NoSign => c
-                .bankid_no()
-                .sign()
-                .text("Avtale 17")
-                .ref_id(r)
-                .send()
-                .await?
-                .into_handle(),
-            Kind::NoAge => age(c.bankid_no().age_verification(), r).await?,
-            Kind::VippsAuth => c.vipps().auth().ref_id(r).send().await?.into_handle(),
-            Kind::VippsBackchannelAuth => c
-                .vipps()
-                .backchannel_auth(PHONE)
-                .ref_id(r)
-                .send()
-                .await?
-                .into_handle(),
-            Kind::MitIdAuth => c.mitid().auth().ref_id(r).send().await?.into_handle(),
-            Kind::MitIdBackchannelAuth => c
-                .mitid()
-                .backchannel_auth(DK_CPR, "Login to Sandbox Bank")
-                .ref_id(r)
-                .send()
-                .await?
-                .into_handle(),
-            Kind::MitIdSign => c.mitid().sign(text).ref_id(r).send().await?.into_handle(),
-            Kind::MitIdAge => age(c.mitid().age_verification(), r).await?,
-            Kind::FtnAuth => c.ftn().auth().ref_id(r).send().await?.into_handle(),
-            Kind::FtnAge => age(c.ftn().age_verification(), r).await?,
-        })
-    }
-}
-
-async fn age(b: idkollen_ext::AgeVerification, r: &str) -> Result<SessionHandle, Error> {
-    Ok(b.min_age(18).ref_id(r).send().await?.into_handle())
-}
-
-/// Resumes `handle` with the result type of its provider and flow and waits for it,
-/// returning the `id` of the completed result.
-async fn wait(c: &Client, handle: SessionHandle) -> Result<String, Error> {
-    let h = handle;
-    Ok(match (h.provider(), h.flow()) {
-        (_, Flow::AgeVerification) => {
-            c.resume::<AgeVerificationCompleted>(h)?
-                .wait()
-                .await?
-                .into_inner()
-                .id
-        }
-        (Provider::BankIdSe, _) => {
-            c.resume::<BankIdSeCompleted>(h)?
-                .wait()
-                .await?
-                .into_inner()
-                .id
-        }
-        (Provider::Freja, _) => c.resume::<FrejaCompleted>(h)?.wait().await?.into_inner().id,
-        (Provider::BankIdNo, _) => {
-            c.resume::<BankIdNoCompleted>(h)?
-                .wait()
-                .await?
-                .into_inner()
-                .id
-        }
-        (Provider::Vipps, _) => c.resume::<VippsCompleted>(h)?.wait().await?.into_inner().id,
-        (Provider::MitId, _) => c.resume::<MitIdCompleted>(h)?.wait().await?.into_inner().id,
-        (Provider::Ftn, _) => c.resume::<FtnCompleted>(h)?.wait().await?.into_inner().id,
-        (p, f) => panic!("no such session kind: {p:?} {f:?}"),
-    })
-}
+use kinds::{ALL, Kind, cancel, wait};
 
 async fn sandbox() -> Sandbox {
     Sandbox::builder()
@@ -252,7 +39,7 @@ async fn every_kind_completes_and_reports_its_tokens() {
     let c = client(&sb);
     for kind in ALL {
         let handle = kind
-            .start(&c, "order-1")
+            .start(&c, 0, "order-1")
             .await
             .unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
         match kind {
@@ -276,7 +63,7 @@ async fn every_kind_completes_and_reports_its_tokens() {
         let done = wait(&c, handle)
             .await
             .unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
-        assert_eq!(done, id, "{kind:?}");
+        assert_eq!(done.id, id, "{kind:?}");
         assert_eq!(starts(&sb, kind.start_path()), 1, "{kind:?}");
     }
     sb.shutdown().await;
@@ -292,7 +79,7 @@ async fn every_failure_code_and_an_unknown_one_for_every_kind() {
         .chain(["NEW_CODE_FROM_THE_FUTURE"]);
     for code in codes {
         for kind in ALL {
-            let handle = kind.start(&c, &format!("sandbox:fail:{code}")).await;
+            let handle = kind.start(&c, 0, &format!("sandbox:fail:{code}")).await;
             // The service may refuse at once; otherwise the session fails while polled.
             let err = match handle {
                 Ok(h) => wait(&c, h).await.unwrap_err(),
@@ -319,7 +106,7 @@ async fn timeout_script_fails_with_session_timeout() {
     let sb = sandbox().await;
     let c = client(&sb);
     for kind in ALL {
-        let h = kind.start(&c, "sandbox:timeout").await.unwrap();
+        let h = kind.start(&c, 0, "sandbox:timeout").await.unwrap();
         let err = wait(&c, h).await.unwrap_err();
         assert_eq!(err.code(), Some(FailureCode::SessionTimeout), "{kind:?}");
     }
@@ -362,7 +149,7 @@ async fn an_unknown_hint_code_is_reported_and_polling_goes_on() {
 
     // Every other kind completes through it too.
     for kind in ALL {
-        let h = kind.start(&c, "sandbox:unknown-hint").await.unwrap();
+        let h = kind.start(&c, 0, "sandbox:unknown-hint").await.unwrap();
         wait(&c, h)
             .await
             .unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
@@ -375,7 +162,7 @@ async fn cancel_every_kind() {
     let sb = sandbox().await;
     let c = client(&sb);
     for kind in ALL {
-        let h = kind.start(&c, "sandbox:manual").await.unwrap();
+        let h = kind.start(&c, 0, "sandbox:manual").await.unwrap();
         cancel(&c, h.clone())
             .await
             .unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
@@ -398,19 +185,6 @@ async fn cancel_every_kind() {
     sb.shutdown().await;
 }
 
-async fn cancel(c: &Client, h: SessionHandle) -> Result<(), Error> {
-    match (h.provider(), h.flow()) {
-        (_, Flow::AgeVerification) => c.resume::<AgeVerificationCompleted>(h)?.cancel().await,
-        (Provider::BankIdSe, _) => c.resume::<BankIdSeCompleted>(h)?.cancel().await,
-        (Provider::Freja, _) => c.resume::<FrejaCompleted>(h)?.cancel().await,
-        (Provider::BankIdNo, _) => c.resume::<BankIdNoCompleted>(h)?.cancel().await,
-        (Provider::Vipps, _) => c.resume::<VippsCompleted>(h)?.cancel().await,
-        (Provider::MitId, _) => c.resume::<MitIdCompleted>(h)?.cancel().await,
-        (Provider::Ftn, _) => c.resume::<FtnCompleted>(h)?.cancel().await,
-        (p, f) => panic!("no such session kind: {p:?} {f:?}"),
-    }
-}
-
 #[tokio::test(start_paused = true)]
 async fn expiry_is_reported_as_expired_for_every_kind() {
     let sb = Sandbox::builder()
@@ -423,7 +197,7 @@ async fn expiry_is_reported_as_expired_for_every_kind() {
         .unwrap();
     let c = client(&sb);
     for kind in ALL {
-        let h = kind.start(&c, "sandbox:complete").await.unwrap();
+        let h = kind.start(&c, 0, "sandbox:complete").await.unwrap();
         // A backend instance that comes back to the session too late.
         tokio::time::sleep(Duration::from_secs(10)).await;
         let err = wait(&c, h).await.unwrap_err();
@@ -437,7 +211,7 @@ async fn faults_on_status_reads_are_ridden_out_for_every_kind() {
     let sb = sandbox().await;
     let c = client(&sb);
     for kind in ALL {
-        let h = kind.start(&c, "sandbox:slow").await.unwrap();
+        let h = kind.start(&c, 0, "sandbox:slow").await.unwrap();
         let prefix = kind
             .start_path()
             .replace("/phone", "")
@@ -452,7 +226,7 @@ async fn faults_on_status_reads_are_ridden_out_for_every_kind() {
         let done = wait(&c, h)
             .await
             .unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
-        assert_eq!(done, id);
+        assert_eq!(done.id, id);
         assert_eq!(starts(&sb, kind.start_path()), 1, "{kind:?}");
         // Every fault was met by a status read, and reading went on past them.
         let reads = sb
@@ -471,7 +245,7 @@ async fn throttled_sessions_complete() {
     let sb = sandbox().await;
     let c = client(&sb);
     for kind in ALL {
-        let h = kind.start(&c, "sandbox:throttle").await.unwrap();
+        let h = kind.start(&c, 0, "sandbox:throttle").await.unwrap();
         wait(&c, h)
             .await
             .unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
@@ -495,7 +269,7 @@ async fn no_start_request_is_ever_sent_twice_under_faults() {
         for fault in faults.clone() {
             sb.clear_requests();
             sb.inject(fault.clone().path_prefix(kind.start_path()));
-            let result = kind.start(&c, "order-2").await;
+            let result = kind.start(&c, 0, "order-2").await;
             assert_eq!(
                 starts(&sb, kind.start_path()),
                 1,
@@ -513,7 +287,7 @@ async fn resume_from_a_stored_handle_on_another_client() {
     for kind in ALL {
         let stored = {
             let first = client(&sb);
-            let h = kind.start(&first, "sandbox:slow").await.unwrap();
+            let h = kind.start(&first, 0, "sandbox:slow").await.unwrap();
             serde_json::to_string(&h).unwrap()
         };
         let handle: SessionHandle = serde_json::from_str(&stored).unwrap();
@@ -594,7 +368,7 @@ async fn status_and_cancel_by_id_through_every_facade() {
     macro_rules! by_id {
         ($kind:expr, $facade:ident . $getter:ident) => {{
             let id = $kind
-                .start(&c, "sandbox:manual")
+                .start(&c, 0, "sandbox:manual")
                 .await
                 .unwrap()
                 .id()
