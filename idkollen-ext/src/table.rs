@@ -7,6 +7,17 @@
 //!
 //! It sits above the providers' request builders and the sessions: it implements their
 //! traits ([`Outcome`], `StartRequest`) for the generated types.
+//!
+//! Adding a flow to a provider touches:
+//! 1. the spec (`openapi/idkollen-v3.json`) and `cargo xtask regen`, which generate its
+//!    operations and request type;
+//! 2. one row here: the flow, its `*_session` getter, its read and cancel operations, and the
+//!    request types that start it with their operations (a new status union is also one row
+//!    in `unions.rs`; a new flow kind one variant of [`Flow`]);
+//! 3. its request builder in the provider's module (`providers/`): fields, setters, checks and
+//!    the body, and a facade method that makes it; `send` is the one start path;
+//! 4. in the sandbox, its route and persona (`idkollen-sandbox/src/flows.rs`, `personas.rs`),
+//!    and one row in the end-to-end tests' table of kinds (`idkollen-ext/tests/kinds`).
 
 use idkollen_api::types;
 
