@@ -74,6 +74,8 @@ struct Inner {
     callback_secret: Option<SecretString>,
     /// Callbacks on their way to the sessions waiting for them.
     callbacks: CallbackHub,
+    /// The bound on status reads in flight, for all sessions together.
+    reads: Arc<tokio::sync::Semaphore>,
 }
 
 impl fmt::Debug for Client {
@@ -140,6 +142,17 @@ impl Client {
         tracing::debug!(id = %callback.id(), status = %callback.status(), "callback received");
         self.inner.callbacks.publish(callback.clone());
         Ok(callback)
+    }
+
+    /// The bound on status reads in flight, shared by every session of the client.
+    pub(crate) fn read_limit(&self) -> &Arc<tokio::sync::Semaphore> {
+        &self.inner.reads
+    }
+
+    /// Whether this client verifies callbacks (it has the callback secret), so that sessions
+    /// started with a callback URL hear of their end from it.
+    pub(crate) fn receives_callbacks(&self) -> bool {
+        self.inner.callback_secret.is_some()
     }
 
     pub(crate) fn callbacks(&self) -> &CallbackHub {
@@ -370,6 +383,7 @@ impl ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, basic_auth(&account_id, &secret_key)?);
 
+        let reads = self.transport.read_limit();
         let http = self.transport.build(headers)?;
 
         // The generated client appends `/v3/...` to the base verbatim.
@@ -385,6 +399,7 @@ impl ClientBuilder {
                 gates: Mutex::default(),
                 callback_secret: self.callback_secret,
                 callbacks: CallbackHub::default(),
+                reads,
             }),
         })
     }

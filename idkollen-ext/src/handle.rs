@@ -35,6 +35,10 @@ pub struct SessionHandle {
     /// frames count seconds from it, so another instance can go on animating the code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     started_at_ms: Option<u64>,
+    /// Whether the start asked for a callback (`callbackUrl`): the status reads are then only
+    /// the fallback, at the policy's slower cadence.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    callback: bool,
 }
 
 impl fmt::Debug for SessionHandle {
@@ -54,6 +58,7 @@ impl fmt::Debug for SessionHandle {
             .field("url", &self.url)
             .field("binding_message", &self.binding_message)
             .field("started_at_ms", &self.started_at_ms)
+            .field("callback", &self.callback)
             .finish()
     }
 }
@@ -73,7 +78,19 @@ impl SessionHandle {
             url: None,
             binding_message: None,
             started_at_ms: None,
+            callback: false,
         }
+    }
+
+    /// Whether the session's start asked for a callback.
+    pub fn expects_callback(&self) -> bool {
+        self.callback
+    }
+
+    /// Records whether the start asked for a callback.
+    pub(crate) fn with_callback(mut self, callback: bool) -> Self {
+        self.callback = callback;
+        self
     }
 
     /// Stamps the handle with the current wall-clock time as the session's start.

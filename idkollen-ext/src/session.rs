@@ -145,6 +145,10 @@ impl<C: Outcome> Waitable for Session<C> {
         self.client.poll_policy().clone()
     }
 
+    fn read_limit(&self) -> &Arc<tokio::sync::Semaphore> {
+        self.client.read_limit()
+    }
+
     async fn send_cancel(&self) -> Result<(), Error> {
         let h = &self.handle;
         C::cancel(&self.client, h.provider(), h.flow(), h.id()).await
@@ -180,6 +184,7 @@ impl<C: Outcome> StatusSource for SessionSource<C> {
 
     fn pushed(&self) -> CallbackStatus<C> {
         CallbackStatus {
+            expected: self.handle.expects_callback() && self.client.receives_callbacks(),
             callbacks: self.client.callbacks().subscribe(self.handle.id()),
             handle: self.handle.clone(),
             _outcome: PhantomData,
@@ -190,12 +195,18 @@ impl<C: Outcome> StatusSource for SessionSource<C> {
 /// The final status a callback for the session brings.
 #[derive(Debug)]
 pub struct CallbackStatus<C> {
+    /// Whether the session asked for a callback and this client receives them.
+    expected: bool,
     callbacks: Subscription,
     handle: SessionHandle,
     _outcome: PhantomData<fn() -> C>,
 }
 
 impl<C: Outcome> Pushed<Completed<C>> for CallbackStatus<C> {
+    fn expected(&self) -> bool {
+        self.expected
+    }
+
     /// Resolves with the final status of the first callback for this session that reads as
     /// one; never resolves if none arrives.
     async fn next(&mut self) -> SessionStatus<Completed<C>> {

@@ -82,7 +82,8 @@ macro_rules! provider_table {
                 match self {
                     $(Provider::$age_provider => {
                         let op = raw.$age_start(body);
-                        send_start(client, stringify!($age_start), self, flow, op).await
+                        let callback = body.callback_url.is_some();
+                        send_start(client, stringify!($age_start), self, flow, callback, op).await
                     })*
                     p => Err(unsupported(p, flow)),
                 }

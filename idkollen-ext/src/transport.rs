@@ -19,7 +19,11 @@ pub(crate) struct Transport {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) application: Option<String>,
     pub(crate) http: Option<reqwest::ClientBuilder>,
+    pub(crate) max_reads_in_flight: usize,
 }
+
+/// Status reads in flight at once per client, by default.
+pub(crate) const MAX_READS_IN_FLIGHT: usize = 64;
 
 impl Default for Transport {
     fn default() -> Self {
@@ -28,11 +32,17 @@ impl Default for Transport {
             connect_timeout: Some(Duration::from_secs(10)),
             application: None,
             http: None,
+            max_reads_in_flight: MAX_READS_IN_FLIGHT,
         }
     }
 }
 
 impl Transport {
+    /// The bound on status reads in flight, shared by every session of the client.
+    pub(crate) fn read_limit(&self) -> std::sync::Arc<tokio::sync::Semaphore> {
+        std::sync::Arc::new(tokio::sync::Semaphore::new(self.max_reads_in_flight))
+    }
+
     /// The HTTP client: the caller's builder (or a new one) with `headers` as default headers,
     /// the User-Agent `idkollen-rs/<version> [application]`, and the timeouts.
     pub(crate) fn build(self, headers: HeaderMap) -> Result<reqwest::Client, Error> {
@@ -85,6 +95,16 @@ macro_rules! transport_setters {
         /// Appends `name` to the User-Agent: `idkollen-rs/<version> <name>`.
         pub fn application(mut self, name: impl Into<String>) -> Self {
             self.transport.application = Some(name.into());
+            self
+        }
+
+        /// At most this many status reads in flight at once, for all sessions of the client
+        /// together (64 by default; at least 1). Over HTTP/1.1 each read in flight holds a
+        /// connection, so this also bounds the connections that polling opens when the
+        /// service is slow: reads beyond it wait their turn (and their sessions are read a
+        /// little later) instead of opening more sockets. Starts are not counted.
+        pub fn max_reads_in_flight(mut self, reads: usize) -> Self {
+            self.transport.max_reads_in_flight = reads.max(1);
             self
         }
 

@@ -512,3 +512,90 @@ async fn concurrent_waiters_on_one_session_stay_a_second_apart() {
         assert!(gap >= 1.0, "{gap}");
     }
 }
+
+/// Starts `n` BankID SE sessions `s0`.. with `client`, each answering pending once, then
+/// completed.
+async fn many(
+    mock: &Mock,
+    client: &idkollen_ext::Client,
+    n: usize,
+) -> Vec<Session<BankIdSeCompleted>> {
+    let ids: Vec<String> = (0..n).map(|i| format!("s{i}")).collect();
+    mock.on(
+        Method::POST,
+        START,
+        ids.iter().map(|id| json(201, bankid_pending(id, None))),
+    );
+    let mut sessions = Vec::new();
+    for id in &ids {
+        let path = format!("{START}/{id}");
+        mock.on(
+            Method::GET,
+            &path,
+            [
+                json(200, bankid_pending(id, None)),
+                json(200, bankid_completed(id)),
+            ],
+        );
+        sessions.push(client.bankid_se().auth().send().await.unwrap());
+    }
+    sessions
+}
+
+#[tokio::test(start_paused = true)]
+async fn status_reads_in_flight_are_bounded_per_client() {
+    // A slow server: every answer takes 300 ms, so 20 sessions due at once would hold 20
+    // connections.
+    for (cap, bounded) in [(3, true), (64, false)] {
+        let mock = Mock::start().await;
+        let client = mock.builder().max_reads_in_flight(cap).build().unwrap();
+        let sessions = many(&mock, &client, 20).await;
+        mock.slow(Duration::from_millis(300));
+        let results = futures::future::join_all(sessions.iter().map(|s| s.wait())).await;
+        assert!(results.iter().all(Result::is_ok), "{results:?}");
+        let most = mock.max_in_flight();
+        if bounded {
+            assert!(most <= cap, "{most} reads in flight with a cap of {cap}");
+        } else {
+            assert!(most > 3, "without a tight cap the reads overlap ({most})");
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_a_callback_on_its_way_reads_are_a_slower_fallback() {
+    let mock = Mock::start().await;
+    let client = mock
+        .builder()
+        .callback_secret("callback-secret")
+        .build()
+        .unwrap();
+    mock.on(Method::POST, START, [json(201, bankid_pending("s1", None))]);
+    mock.on(
+        Method::GET,
+        STATUS,
+        [
+            json(200, bankid_pending("s1", Some("outstandingTransaction"))),
+            json(200, bankid_pending("s1", Some("userSign"))),
+            json(200, bankid_completed("s1")),
+        ],
+    );
+    let session = client
+        .bankid_se()
+        .auth()
+        .callback_url("http://127.0.0.1:9/idkollen-callback")
+        .send()
+        .await
+        .unwrap();
+    assert!(session.handle().expects_callback());
+    // No callback comes: the fallback reads still complete the login.
+    session.wait().await.unwrap();
+    let start = mock.times(&Method::POST, START)[0];
+    let reads = mock.times(&Method::GET, STATUS);
+    assert_eq!(reads.len(), 3);
+    let first = secs(reads[0] - start);
+    assert!((1.0..1.1).contains(&first), "first read after {first}s");
+    for gap in gaps(&reads) {
+        assert!((5.0..5.1).contains(&gap), "fallback gap {gap}s");
+    }
+}

@@ -47,6 +47,8 @@ struct Inner {
     base_url: Url,
     endpoints: Endpoints,
     poll_policy: PollPolicy,
+    /// The bound on collects in flight, for all orders together.
+    reads: Arc<tokio::sync::Semaphore>,
 }
 
 /// The four operations, joined onto the base URL once so a request cannot fail to build.
@@ -85,6 +87,11 @@ impl WrapperClient {
     /// The base URL the operations are joined onto.
     pub fn base_url(&self) -> &Url {
         &self.inner.base_url
+    }
+
+    /// The bound on collects in flight, shared by every order of the client.
+    pub(crate) fn read_limit(&self) -> &Arc<tokio::sync::Semaphore> {
+        &self.inner.reads
     }
 
     /// The poll policy [`WrapperOrder::wait`](crate::Poller::wait) uses.
@@ -295,6 +302,7 @@ impl WrapperClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(API_KEY, key);
 
+        let reads = self.transport.read_limit();
         let http = self.transport.build(headers)?;
 
         Ok(WrapperClient {
@@ -303,6 +311,7 @@ impl WrapperClientBuilder {
                 base_url,
                 endpoints,
                 poll_policy: self.poll_policy,
+                reads,
             }),
         })
     }

@@ -88,6 +88,10 @@ impl Waitable for WrapperOrder {
         self.client.poll_policy().clone()
     }
 
+    fn read_limit(&self) -> &Arc<tokio::sync::Semaphore> {
+        self.client.read_limit()
+    }
+
     /// `POST /cancel`.
     async fn send_cancel(&self) -> Result<(), Error> {
         self.client.cancel(&self.order_ref).await

@@ -70,18 +70,31 @@ impl Gate {
 pub struct Engine<S> {
     source: S,
     gate: std::sync::Arc<Gate>,
+    /// Status reads in flight at once, shared by every session of one client: over HTTP/1.1
+    /// each one holds a connection, so a slow server never makes the client open thousands.
+    reads: std::sync::Arc<tokio::sync::Semaphore>,
     policy: PollPolicy,
+    /// Whether a final status is pushed (a callback is on its way): reads after the first
+    /// are then the fallback, at the policy's slower cadence.
+    pushed: bool,
     started: Instant,
     polls: u32,
     failures: u32,
 }
 
 impl<S: StatusSource> Engine<S> {
-    pub(crate) fn new(source: S, gate: std::sync::Arc<Gate>, policy: PollPolicy) -> Self {
+    pub(crate) fn new(
+        source: S,
+        gate: std::sync::Arc<Gate>,
+        reads: std::sync::Arc<tokio::sync::Semaphore>,
+        policy: PollPolicy,
+    ) -> Self {
         Self {
             source,
             gate,
+            reads,
             policy,
+            pushed: false,
             started: Instant::now(),
             polls: 0,
             failures: 0,
@@ -91,6 +104,20 @@ impl<S: StatusSource> Engine<S> {
     /// The session's id.
     pub(crate) fn id(&self) -> &str {
         self.source.id()
+    }
+
+    /// Reads after the first are the fallback of a pushed final status.
+    pub(crate) fn expect_pushed(&mut self) {
+        self.pushed = true;
+    }
+
+    /// The time from one read to the next.
+    fn interval(&self) -> Duration {
+        if self.pushed && self.polls > 0 {
+            self.policy.callback_interval
+        } else {
+            self.policy.interval
+        }
     }
 
     /// Marks the session as ended (a final status arrived another way).
@@ -146,19 +173,23 @@ impl<S: StatusSource> Engine<S> {
     /// One status read at the next allowed slot, without retries.
     pub(crate) async fn read_once(&mut self) -> Result<SessionStatus<S::Completed>, Error> {
         let _turn = self.gate.turn.lock().await;
-        let slot = self.gate.reserve(self.policy.interval);
+        let slot = self.gate.reserve(self.interval());
         // A timer rounds up to tokio's next millisecond tick even when its deadline has
         // passed; a read that is already due goes out at once.
         if slot > Instant::now() {
             tokio::time::sleep_until(slot).await;
         }
         self.polls += 1;
-        let result = self.source.read().await;
+        let result = {
+            // Closed never: the semaphore lives as long as the client.
+            let _permit = self.reads.acquire().await;
+            self.source.read().await
+        };
         // The service measures the second between reads from each read's *arrival*. A read
         // that left late in its slot (a busy runtime, a slow connection) arrives less than a
         // second before the next slot's read would: count the next slot from the moment this
         // answer came back, which is after the service saw this read.
-        self.gate.delay_next(Instant::now() + self.policy.interval);
+        self.gate.delay_next(Instant::now() + self.interval());
         match result {
             Err(err) if err.is_rate_limited() => {
                 // Even a caller that does not retry (`poll_once`) must not come back sooner

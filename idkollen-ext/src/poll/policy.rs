@@ -12,6 +12,7 @@ pub struct PollPolicy {
     pub(crate) max_wait: Option<Duration>,
     pub(crate) retry_budget: u32,
     pub(crate) max_backoff: Duration,
+    pub(crate) callback_interval: Duration,
 }
 
 /// IDkollen rejects more than one status read per second per session.
@@ -24,6 +25,7 @@ impl Default for PollPolicy {
             max_wait: Some(Duration::from_secs(300)),
             retry_budget: 8,
             max_backoff: Duration::from_secs(8),
+            callback_interval: Duration::from_secs(5),
         }
     }
 }
@@ -67,6 +69,21 @@ impl PollPolicy {
     pub fn max_backoff(mut self, max_backoff: Duration) -> Self {
         self.max_backoff = max_backoff.max(MIN_INTERVAL);
         self
+    }
+
+    /// Time between status reads of a session whose callback is on its way (one started with
+    /// a callback URL, waited on by a client with a callback secret): 5 s by default. The
+    /// first read still comes after [`interval`](Self::interval), early enough to show the
+    /// first hint; after it, the reads are only the fallback for a callback that does not
+    /// arrive, and a slower cadence keeps them from queueing in front of the callbacks.
+    pub fn callback_fallback_interval(mut self, interval: Duration) -> Self {
+        self.callback_interval = interval.max(MIN_INTERVAL);
+        self
+    }
+
+    /// The time between fallback reads of a session whose callback is on its way.
+    pub fn get_callback_fallback_interval(&self) -> Duration {
+        self.callback_interval
     }
 
     /// The time between status reads.

@@ -28,6 +28,12 @@ pub trait StatusSource: Send + Sync + 'static {
 /// Final statuses that arrive without a read (a callback). The waiting loop takes whichever
 /// comes first: the next read, or a pushed final status.
 pub trait Pushed<C>: Send + 'static {
+    /// Whether a final status is expected this way (a callback is on its way), so that reads
+    /// after the first are only the fallback.
+    fn expected(&self) -> bool {
+        false
+    }
+
     /// Resolves with the next pushed final status; never resolves if none comes.
     fn next(&mut self) -> impl Future<Output = SessionStatus<C>> + Send;
 }

@@ -20,6 +20,7 @@ pub(crate) async fn send_start<S, F>(
     operation: &'static str,
     provider: Provider,
     flow: Flow,
+    callback: bool,
     request: F,
 ) -> Result<Session<S::Completed>, Error>
 where
@@ -34,14 +35,17 @@ where
             |body| tolerant::read_status::<S>(body).ok().map(|r| r.value),
         )
         .await?;
-    let handle = answer.into_handle(provider, flow)?.started_now();
+    let handle = answer
+        .into_handle(provider, flow)?
+        .with_callback(callback)
+        .started_now();
     Ok(Session::new(client.clone(), handle).started_now())
 }
 
 /// A start request: a request body of the generated client that knows the operation it is
 /// sent with, the provider and flow it starts, and (through its status union) what the
 /// session completes with. The provider table implements it for every body.
-pub(crate) trait StartRequest: Sync {
+pub(crate) trait StartRequest: serde::Serialize + Sync {
     /// What the operation answers with.
     type Union: StatusUnion<Completed: Outcome>;
     /// The operation's id (its name in the generated client).
@@ -63,12 +67,20 @@ pub(crate) async fn start<R: StartRequest>(
     client: &Client,
     body: &R,
 ) -> Result<Session<<R::Union as StatusUnion>::Completed>, Error> {
+    // Whether the request asks for a callback, read from its JSON form: one look per start,
+    // instead of a list of which request types have a `callbackUrl`.
+    let callback = serde_json::to_value(body)
+        .ok()
+        .and_then(|v| v.get("callbackUrl").map(|url| !url.is_null()))
+        .unwrap_or(false);
+    let request = body.send(client.raw());
     send_start(
         client,
         R::OPERATION,
         R::PROVIDER,
         R::FLOW,
-        body.send(client.raw()),
+        callback,
+        request,
     )
     .await
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, Response, StatusCode};
-use idkollen_ext::Client;
+use idkollen_ext::{Client, ClientBuilder};
 use tokio::time::Instant;
 
 /// One canned answer.
@@ -62,6 +62,10 @@ pub struct Logged {
 struct State {
     routes: HashMap<(Method, String), VecDeque<Reply>>,
     log: Vec<Logged>,
+    /// How long every answer takes.
+    delay: Duration,
+    in_flight: usize,
+    max_in_flight: usize,
 }
 
 #[derive(Clone)]
@@ -102,6 +106,16 @@ impl Mock {
             .extend(replies);
     }
 
+    /// Every answer takes `delay` from now on.
+    pub fn slow(&self, delay: Duration) {
+        self.state.lock().unwrap().delay = delay;
+    }
+
+    /// The most requests that were being answered at once.
+    pub fn max_in_flight(&self) -> usize {
+        self.state.lock().unwrap().max_in_flight
+    }
+
     pub fn log(&self) -> Vec<Logged> {
         self.state.lock().unwrap().log.clone()
     }
@@ -122,11 +136,13 @@ impl Mock {
     }
 
     pub fn client(&self) -> Client {
+        self.builder().build().unwrap()
+    }
+
+    pub fn builder(&self) -> ClientBuilder {
         Client::builder()
             .base_url(&self.base_url)
             .credentials("acct-1", SECRET)
-            .build()
-            .unwrap()
     }
 }
 
@@ -145,12 +161,20 @@ async fn answer(state: Arc<Mutex<State>>, req: Request<Body>) -> Response<Body> 
             body: String::from_utf8_lossy(&body).into_owned(),
         });
         let key = (parts.method.clone(), parts.uri.path().to_owned());
-        match st.routes.get_mut(&key) {
+        st.in_flight += 1;
+        st.max_in_flight = st.max_in_flight.max(st.in_flight);
+        let reply = match st.routes.get_mut(&key) {
             Some(q) if q.len() > 1 => q.pop_front(),
             Some(q) => q.front().cloned(),
             None => None,
-        }
+        };
+        (reply, st.delay)
     };
+    let (reply, delay) = reply;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    state.lock().unwrap().in_flight -= 1;
     match reply {
         Some(Reply::Http(status, body, retry_after)) => {
             let mut resp = Response::builder()
