@@ -164,12 +164,26 @@ async fn login(State(shared): State<Arc<Shared>>, id: PathId) -> Response {
     }
 }
 
-/// `{"profile", "starts": {path: {received, started}}, "hostile": {...}}`.
+/// `{"profile", "starts": {path: {received, started}}, "hostile": {...}, "statusReads",
+/// "rateLimited", "connections": {accepted, open, peak}}`: what a client in another process
+/// (a load run) needs to judge its own behaviour.
 async fn stats(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    let status_reads = lock(&shared.requests)
+        .iter()
+        .filter(|r| r.method == "GET")
+        .count();
+    let connections = shared.connections.stats();
     let counters = lock(&shared.counters);
     Json(json!({
         "profile": shared.config.profile.as_str(),
         "starts": counters.starts,
         "hostile": counters.hostile,
+        "statusReads": status_reads,
+        "rateLimited": shared.rate_limited.load(std::sync::atomic::Ordering::Relaxed),
+        "connections": {
+            "accepted": connections.accepted,
+            "open": connections.open,
+            "peak": connections.peak,
+        },
     }))
 }
