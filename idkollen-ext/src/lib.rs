@@ -21,6 +21,8 @@ mod table;
 mod tolerant;
 mod transport;
 mod validate;
+#[cfg(feature = "web")]
+pub mod web;
 
 pub use client::{Client, ClientBuilder, Environment};
 pub use codes::{FailureCode, HintCode, Language, MessageContext, Status, UnknownValue};
