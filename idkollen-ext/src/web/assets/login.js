@@ -70,7 +70,7 @@
     var ui = this.ui = {};
     ui.box = make('section', { 'class': 'idk', 'aria-labelledby': 'idk-title-' + n, 'data-idk': 'box' });
     ui.title = make('h2', { id: 'idk-title-' + n, 'data-idk': 'title' });
-    ui.choices = make('div', { 'class': 'idk-choices', 'data-idk': 'choices' });
+    ui.choices = make('div', { 'class': 'idk-choices', role: 'group', 'data-idk': 'choices' });
     ui.form = make('form', { 'class': 'idk-identity', 'data-idk': 'identity-form', novalidate: '' });
     ui.identityLabel = make('label', { 'for': 'idk-identity-' + n });
     ui.identity = make('input', { id: 'idk-identity-' + n, name: 'identity', autocomplete: 'off', 'data-idk': 'identity' });
