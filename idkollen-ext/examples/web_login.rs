@@ -37,7 +37,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .request_ssn(true);
             // In the sandbox a redirect session waits for its provider page rather than
             // completing on its own.
-            if in_sandbox && start.provider != Provider::BankIdSe && start.provider != Provider::Freja {
+            if in_sandbox
+                && start.provider != Provider::BankIdSe
+                && start.provider != Provider::Freja
+            {
                 plan = plan.ref_id("sandbox:manual");
             }
             Ok(plan)
@@ -45,7 +48,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .on_complete(|done| async move {
             // A real service logs the user in here (and may answer Reply::redirect to a page of
             // its own); the page learns only this reply.
-            println!("verified by {:?}: {}", done.verified.provider(), done.verified.name());
+            println!(
+                "verified by {:?}: {}",
+                done.verified.provider(),
+                done.verified.name()
+            );
             Reply::welcome(format!("Welcome, {}", done.verified.name()))
         });
     for provider in Provider::ALL {
@@ -58,9 +65,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/", get(|| async { Redirect::to("/login") }))
         .nest("/login", kit.router());
 
-    let port = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
-    println!("Open http://{}/login (Ctrl-C stops)", listener.local_addr()?);
+    let port = std::env::var("PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(3000);
+    let listener =
+        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+    println!(
+        "Open http://{}/login (Ctrl-C stops)",
+        listener.local_addr()?
+    );
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -102,7 +102,10 @@ impl Browser {
     /// Every event of session `id`'s stream, until it ends.
     async fn events(&self, id: &str) -> Result<Vec<Event>, (u16, Value)> {
         let response = self
-            .request(reqwest::Method::GET, &format!("/login/sessions/{id}/events"))
+            .request(
+                reqwest::Method::GET,
+                &format!("/login/sessions/{id}/events"),
+            )
             .send()
             .await
             .unwrap();
@@ -210,8 +213,18 @@ async fn a_bankid_login_streams_its_frames_and_hints_and_the_identity_stays_on_t
         })
         .collect();
     assert_eq!(messages[0], "Start your BankID app.");
-    assert!(messages.iter().any(|m| m.starts_with("Searching for BankID")), "{messages:?}");
-    assert!(messages.iter().any(|m| m.starts_with("Enter your security code")), "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("Searching for BankID")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("Enter your security code")),
+        "{messages:?}"
+    );
     assert_eq!(messages.last().unwrap(), "Welcome, Anna Andersson");
     let hints: Vec<String> = statuses(&events)
         .iter()
@@ -238,10 +251,19 @@ async fn each_frame_on_the_stream_is_the_one_bankid_expects_that_second() {
     let mut browser = Browser::new(&app);
     let started = browser.start_login("bankid-se", json!({})).await;
     let session = only_session(&app).await;
-    let secret = session["state"]["qrStartSecret"].as_str().unwrap().to_owned();
-    let token = session["state"]["qrStartToken"].as_str().unwrap().to_owned();
+    let secret = session["state"]["qrStartSecret"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let token = session["state"]["qrStartToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     // The SVG is a rendering of the frame's content: render the expected content the same way.
-    let events = browser.events(started["id"].as_str().unwrap()).await.unwrap();
+    let events = browser
+        .events(started["id"].as_str().unwrap())
+        .await
+        .unwrap();
     for event in events.iter().filter(|e| e.name == "qr") {
         let t = event.data["t"].as_u64().unwrap();
         let expected = format!("bankid.{token}.{t}.{}", qr_auth_code(&secret, t));
@@ -259,7 +281,8 @@ async fn another_browser_or_a_forged_token_gets_nothing() {
         .start_login("bankid-se", json!({"context": "manual"}))
         .await;
     let id = started["id"].as_str().unwrap();
-    let unknown = json!({"error": "unknown_session", "message": "no such login session for this browser"});
+    let unknown =
+        json!({"error": "unknown_session", "message": "no such login session for this browser"});
 
     // Another browser that learned the id: no cookie, a forged one, another session's.
     let mut other = Browser::new(&app);
@@ -272,11 +295,15 @@ async fn another_browser_or_a_forged_token_gets_nothing() {
     let theirs = other
         .start_login("bankid-se", json!({"context": "manual"}))
         .await;
-    let their_token = other.cookies[&format!("idkollen-{}", theirs["id"].as_str().unwrap())].clone();
+    let their_token =
+        other.cookies[&format!("idkollen-{}", theirs["id"].as_str().unwrap())].clone();
     other.cookies.insert(format!("idkollen-{id}"), their_token);
     assert_eq!(other.events(id).await.unwrap_err(), (404, unknown.clone()));
     // Ids that never existed, or are not ids at all, read the same.
-    assert_eq!(owner.events("AAAAAAAAAAAAAAAAAAAAAA").await.unwrap_err(), (404, unknown.clone()));
+    assert_eq!(
+        owner.events("AAAAAAAAAAAAAAAAAAAAAA").await.unwrap_err(),
+        (404, unknown.clone())
+    );
     assert_eq!(owner.cancel("..%2F..%2Fetc").await.0, 404);
     // The owner's session went on untouched, and the owner can still cancel it.
     assert_eq!(owner.cancel(id).await.0, 204);
@@ -303,7 +330,11 @@ async fn a_page_session_expires_with_its_cookie() {
     assert!(!cookie.is_empty());
     tokio::time::sleep(std::time::Duration::from_secs(61)).await;
     assert_eq!(
-        browser.events(started["id"].as_str().unwrap()).await.unwrap_err().0,
+        browser
+            .events(started["id"].as_str().unwrap())
+            .await
+            .unwrap_err()
+            .0,
         404
     );
     app.stop().await;
@@ -315,22 +346,70 @@ async fn bad_input_is_a_clear_4xx_and_starts_nothing() {
     let mut browser = Browser::new(&app);
     let page = format!("{}/login", app.origin);
     let cases: Vec<(Value, u16, &str)> = vec![
-        (json!({"provider": "bankid-dk", "returnUrl": page}), 400, "unknown_provider"),
-        (json!({"provider": "bankid-se", "flow": "teleport", "returnUrl": page}), 400, "unknown_flow"),
-        (json!({"provider": "ftn", "flow": "sign", "returnUrl": page}), 400, "not_offered"),
-        (json!({"provider": "bankid-se", "returnUrl": "https://evil.example/login"}), 400, "bad_return_url"),
-        (json!({"provider": "bankid-se", "returnUrl": "javascript:alert(1)"}), 400, "bad_return_url"),
+        (
+            json!({"provider": "bankid-dk", "returnUrl": page}),
+            400,
+            "unknown_provider",
+        ),
+        (
+            json!({"provider": "bankid-se", "flow": "teleport", "returnUrl": page}),
+            400,
+            "unknown_flow",
+        ),
+        (
+            json!({"provider": "ftn", "flow": "sign", "returnUrl": page}),
+            400,
+            "not_offered",
+        ),
+        (
+            json!({"provider": "bankid-se", "returnUrl": "https://evil.example/login"}),
+            400,
+            "bad_return_url",
+        ),
+        (
+            json!({"provider": "bankid-se", "returnUrl": "javascript:alert(1)"}),
+            400,
+            "bad_return_url",
+        ),
         (json!({"provider": "bankid-se"}), 400, "malformed_body"),
-        (json!({"provider": "bankid-se", "returnUrl": page, "admin": true}), 400, "malformed_body"),
-        (json!({"provider": 7, "returnUrl": page}), 400, "malformed_body"),
-        (json!({"provider": "bankid-no", "flow": "backchannel-auth", "returnUrl": page}), 400, "bad_identity"),
-        (json!({"provider": "bankid-no", "flow": "backchannel-auth", "identity": "12345678901", "returnUrl": page}), 400, "invalid_request"),
-        (json!({"provider": "bankid-se", "returnUrl": page, "context": "x".repeat(300)}), 400, "bad_context"),
-        (json!({"provider": "bankid-se", "returnUrl": page, "context": "refuse"}), 403, "refused"),
+        (
+            json!({"provider": "bankid-se", "returnUrl": page, "admin": true}),
+            400,
+            "malformed_body",
+        ),
+        (
+            json!({"provider": 7, "returnUrl": page}),
+            400,
+            "malformed_body",
+        ),
+        (
+            json!({"provider": "bankid-no", "flow": "backchannel-auth", "returnUrl": page}),
+            400,
+            "bad_identity",
+        ),
+        (
+            json!({"provider": "bankid-no", "flow": "backchannel-auth", "identity": "12345678901", "returnUrl": page}),
+            400,
+            "invalid_request",
+        ),
+        (
+            json!({"provider": "bankid-se", "returnUrl": page, "context": "x".repeat(300)}),
+            400,
+            "bad_context",
+        ),
+        (
+            json!({"provider": "bankid-se", "returnUrl": page, "context": "refuse"}),
+            403,
+            "refused",
+        ),
     ];
     for (body, status, code) in cases {
         let (got, answer) = browser.start(body.clone()).await;
-        assert_eq!((got, answer["error"].as_str()), (status, Some(code)), "{body}: {answer}");
+        assert_eq!(
+            (got, answer["error"].as_str()),
+            (status, Some(code)),
+            "{body}: {answer}"
+        );
         assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()));
     }
     // Not JSON, not even a body the router reads.
@@ -340,7 +419,10 @@ async fn bad_input_is_a_clear_4xx_and_starts_nothing() {
             .header("content-type", content_type)
             .body(body)
     };
-    let answer = raw("application/json", "{\"provider\": ".into()).send().await.unwrap();
+    let answer = raw("application/json", "{\"provider\": ".into())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(answer.status(), 400);
     let answer = raw(
         "application/x-www-form-urlencoded",
@@ -354,10 +436,13 @@ async fn bad_input_is_a_clear_4xx_and_starts_nothing() {
         answer.json::<Value>().await.unwrap()["error"],
         "unsupported_media_type"
     );
-    let answer = raw("application/json", format!("{{\"pad\": \"{}\"}}", "x".repeat(20_000)))
-        .send()
-        .await
-        .unwrap();
+    let answer = raw(
+        "application/json",
+        format!("{{\"pad\": \"{}\"}}", "x".repeat(20_000)),
+    )
+    .send()
+    .await
+    .unwrap();
     assert_eq!(answer.status(), 413);
     assert_eq!(answer.json::<Value>().await.unwrap()["error"], "too_large");
     let answer = browser
@@ -389,7 +474,10 @@ async fn the_launch_link_follows_the_browser() {
     let back = format!("{}/login?from=test&idkollen={id}", app.origin);
     let encoded: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
     let href = started["launch"]["href"].as_str().unwrap();
-    assert!(href.starts_with("https://app.bankid.com/?autostarttoken="), "{href}");
+    assert!(
+        href.starts_with("https://app.bankid.com/?autostarttoken="),
+        "{href}"
+    );
     assert!(href.ends_with(&format!("&redirect={encoded}")), "{href}");
     assert_eq!(started["launch"]["autostart"], true);
     assert_eq!(started["mobile"], true);
@@ -411,10 +499,14 @@ async fn the_launch_link_follows_the_browser() {
 
     // Freja: its QR code everywhere, its app link only on a phone.
     let mut desktop = Browser::new(&app);
-    let freja = desktop.start_login("freja", json!({"context": "manual"})).await;
+    let freja = desktop
+        .start_login("freja", json!({"context": "manual"}))
+        .await;
     assert!(freja["qr"].as_str().unwrap().contains("<svg"));
     assert!(freja["launch"].is_null());
-    let freja = android.start_login("freja", json!({"context": "manual"})).await;
+    let freja = android
+        .start_login("freja", json!({"context": "manual"}))
+        .await;
     assert!(
         freja["launch"]["href"]
             .as_str()
@@ -432,8 +524,14 @@ async fn a_redirect_flow_returns_to_the_page_in_the_providers_language() {
     let started = browser.start_login("bankid-no", json!({})).await;
     let id = started["id"].as_str().unwrap();
     assert_eq!(started["language"], "nb");
-    assert_eq!(started["status"]["message"]["qr"], "Venter på BankID (Norge) …");
-    assert_eq!(started["labels"]["continueTo"], "Fortsett til BankID (Norge)");
+    assert_eq!(
+        started["status"]["message"]["qr"],
+        "Venter på BankID (Norge) …"
+    );
+    assert_eq!(
+        started["labels"]["continueTo"],
+        "Fortsett til BankID (Norge)"
+    );
     let provider_page = started["redirect"].as_str().unwrap();
     assert!(provider_page.starts_with(&app.sandbox.base_url()));
     // The user approves as the second test person; the provider sends the browser back.
@@ -470,7 +568,10 @@ async fn a_redirect_flow_returns_to_the_page_in_the_providers_language() {
         .send()
         .await
         .unwrap();
-    let events = browser.events(started["id"].as_str().unwrap()).await.unwrap();
+    let events = browser
+        .events(started["id"].as_str().unwrap())
+        .await
+        .unwrap();
     let last = statuses(&events).pop().unwrap();
     assert_eq!(last["code"], "CANCELLED");
     assert_eq!(last["message"], "Handlingen blev afbrudt. Prøv igen.");
@@ -493,14 +594,20 @@ async fn a_backchannel_login_shows_the_binding_message_and_a_signing_takes_the_a
         started["status"]["message"]["qr"],
         "Open the MitID app on your phone and approve."
     );
-    let events = browser.events(started["id"].as_str().unwrap()).await.unwrap();
+    let events = browser
+        .events(started["id"].as_str().unwrap())
+        .await
+        .unwrap();
     assert_eq!(statuses(&events).pop().unwrap()["state"], "done");
 
     let started = browser
         .start_login("bankid-se", json!({"flow": "sign"}))
         .await;
     assert_eq!(started["labels"]["title"], "Sign");
-    let events = browser.events(started["id"].as_str().unwrap()).await.unwrap();
+    let events = browser
+        .events(started["id"].as_str().unwrap())
+        .await
+        .unwrap();
     assert_eq!(
         statuses(&events).pop().unwrap()["message"],
         "Welcome, Anna Andersson"
@@ -531,7 +638,12 @@ async fn the_page_and_its_script_come_from_the_router() {
         .send()
         .await
         .unwrap();
-    assert!(script.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(
+        script.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
     let setup: Value = browser
         .request(reqwest::Method::GET, "/login/setup?lang=fi")
         .send()

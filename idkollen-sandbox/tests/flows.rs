@@ -389,7 +389,7 @@ async fn the_redirect_url_is_a_provider_page_where_the_user_approves_or_cancels(
         browser
             .post(&missing)
             .header("content-type", "application/x-www-form-urlencoded")
-        .body("action=approve")
+            .body("action=approve")
             .send()
             .await
             .expect("page")

@@ -157,7 +157,11 @@ fn every_real_user_agent_reads_as_its_platform_and_gets_todays_link() {
             read != Platform::Desktop,
             "{agent}"
         );
-        assert_eq!(freja_link_for("t", read).is_some(), read.is_mobile(), "{agent}");
+        assert_eq!(
+            freja_link_for("t", read).is_some(),
+            read.is_mobile(),
+            "{agent}"
+        );
     }
 }
 
@@ -194,10 +198,18 @@ fn android_chrome_edge_and_samsung_need_a_click_ios_and_firefox_do_not() {
 #[test]
 fn ios_chrome_returns_over_http_too_and_without_a_return_url_the_link_says_null() {
     assert_eq!(
-        bankid_link("t", Platform::IosChrome, Some("http://127.0.0.1:8080/login")),
+        bankid_link(
+            "t",
+            Platform::IosChrome,
+            Some("http://127.0.0.1:8080/login")
+        ),
         "https://app.bankid.com/?autostarttoken=t&redirect=googlechrome%3A%2F%2F127.0.0.1%3A8080%2Flogin"
     );
-    for platform in [Platform::IosSafari, Platform::IosChrome, Platform::IosFirefox] {
+    for platform in [
+        Platform::IosSafari,
+        Platform::IosChrome,
+        Platform::IosFirefox,
+    ] {
         assert_eq!(
             bankid_link("t", platform, None),
             "https://app.bankid.com/?autostarttoken=t&redirect=null"

@@ -49,10 +49,13 @@ pub(crate) struct Launched {
     pub handle: SessionHandle,
     pub bankid_qr: Option<BankIdQr>,
     pub freja_qr: Option<QrImage>,
-    launch: Box<dyn Fn(Platform, Option<&str>) -> Option<String> + Send + Sync>,
+    launch: LinkMaker,
     pub progress: BoxStream<'static, Progress>,
     pub cancel: Canceller,
 }
+
+/// Makes the link that opens the app, for a browser and a return URL.
+type LinkMaker = Box<dyn Fn(Platform, Option<&str>) -> Option<String> + Send + Sync>;
 
 /// Cancels the session the page follows.
 pub(crate) type Canceller = Box<dyn Fn() -> BoxFuture<'static, Result<(), Error>> + Send + Sync>;
@@ -91,9 +94,9 @@ fn erase<C: Outcome>(session: Session<C>, verified: fn(Completed<C>) -> Verified
 }
 
 fn sign_text(plan: &StartPlan) -> Result<String, Error> {
-    plan.text.clone().ok_or_else(|| {
-        ValidationError::new("text", "the application gives no text to sign").into()
-    })
+    plan.text
+        .clone()
+        .ok_or_else(|| ValidationError::new("text", "the application gives no text to sign").into())
 }
 
 fn identity(spec: &StartSpec) -> Result<String, Error> {
@@ -223,7 +226,11 @@ pub(crate) async fn start(client: &Client, spec: StartSpec) -> Result<Launched, 
         (provider, flow) => {
             return Err(ValidationError::new(
                 "flow",
-                format!("{} has no {} for the page", provider.as_str(), flow.as_str()),
+                format!(
+                    "{} has no {} for the page",
+                    provider.as_str(),
+                    flow.as_str()
+                ),
             )
             .into());
         }

@@ -154,10 +154,7 @@ impl LoginKitBuilder {
     /// The kit.
     pub fn build(self) -> LoginKit {
         let offered = if self.offered.is_empty() {
-            Provider::ALL
-                .iter()
-                .map(|p| (*p, PageFlow::Auth))
-                .collect()
+            Provider::ALL.iter().map(|p| (*p, PageFlow::Auth)).collect()
         } else {
             self.offered
         };

@@ -179,7 +179,10 @@ struct StartBody {
     touch: bool,
 }
 
-fn read_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<StartBody, WebError> {
+fn read_body(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<StartBody, WebError> {
     let essence = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -291,7 +294,10 @@ async fn start(
     }
     let return_url = check_return_url(&body.return_url, &headers)?;
     let context = body.context.filter(|c| !c.is_empty());
-    if context.as_ref().is_some_and(|c| c.chars().count() > MAX_CONTEXT) {
+    if context
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > MAX_CONTEXT)
+    {
         return Err(WebError::bad_request(
             "bad_context",
             format!("context: longer than {MAX_CONTEXT} characters"),
@@ -303,7 +309,10 @@ async fn start(
             return Err(WebError::bad_request("bad_identity", "identity: too long"));
         }
         (None, PageFlow::BackchannelAuth) => {
-            return Err(WebError::bad_request("bad_identity", "identity: is required"));
+            return Err(WebError::bad_request(
+                "bad_identity",
+                "identity: is required",
+            ));
         }
         _ => {}
     }

@@ -123,9 +123,21 @@ pub(crate) fn labels(language: Language, provider: Option<Provider>, flow: PageF
         title: pick(
             l,
             if signing {
-                ["Skriv under", "Sign", "Signer", "Underskriv", "Allekirjoita"]
+                [
+                    "Skriv under",
+                    "Sign",
+                    "Signer",
+                    "Underskriv",
+                    "Allekirjoita",
+                ]
             } else {
-                ["Logga in", "Log in", "Logg inn", "Log ind", "Kirjaudu sisään"]
+                [
+                    "Logga in",
+                    "Log in",
+                    "Logg inn",
+                    "Log ind",
+                    "Kirjaudu sisään",
+                ]
             },
         )
         .to_owned(),
@@ -203,7 +215,16 @@ pub(crate) fn labels(language: Language, provider: Option<Provider>, flow: PageF
                 "Matkapuhelinnumero",
             ],
         ),
-        sign_title: pick(l, ["Skriv under", "Sign", "Signer", "Underskriv", "Allekirjoita"]),
+        sign_title: pick(
+            l,
+            [
+                "Skriv under",
+                "Sign",
+                "Signer",
+                "Underskriv",
+                "Allekirjoita",
+            ],
+        ),
         app: pick(
             l,
             [
@@ -275,9 +296,7 @@ pub(crate) fn pending(
     mobile: bool,
 ) -> Pending {
     if provider == Provider::BankIdSe {
-        let hint = hint
-            .cloned()
-            .unwrap_or(HintCode::OutstandingTransaction);
+        let hint = hint.cloned().unwrap_or(HintCode::OutstandingTransaction);
         return Pending {
             qr: hint
                 .pending_user_message(language, MessageContext::qr_code())
@@ -394,7 +413,14 @@ mod tests {
             }
         }
         assert_eq!(
-            pending(Language::English, Provider::BankIdSe, PageFlow::Auth, None, false).qr,
+            pending(
+                Language::English,
+                Provider::BankIdSe,
+                PageFlow::Auth,
+                None,
+                false
+            )
+            .qr,
             "Start your BankID app."
         );
     }

@@ -105,7 +105,9 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::COOKIE,
-            "other=1; idkollen-abc=tok; idkollen-abcd=x".parse().unwrap(),
+            "other=1; idkollen-abc=tok; idkollen-abcd=x"
+                .parse()
+                .unwrap(),
         );
         assert_eq!(cookie_token(&headers, "abc").as_deref(), Some("tok"));
         assert_eq!(cookie_token(&headers, "zzz"), None);

@@ -60,7 +60,10 @@ pub fn visible_hints() -> Timings {
 /// scripts the sandbox through the page's `data-context`: `manual` keeps the session pending
 /// until the provider page or a cancel ends it. Redirect flows are always `manual`, so they
 /// wait for the provider page.
-pub async fn start(timings: Timings, configure: impl FnOnce(idkollen_ext::web::LoginKitBuilder) -> idkollen_ext::web::LoginKitBuilder) -> App {
+pub async fn start(
+    timings: Timings,
+    configure: impl FnOnce(idkollen_ext::web::LoginKitBuilder) -> idkollen_ext::web::LoginKitBuilder,
+) -> App {
     let sandbox = Sandbox::builder().timings(timings).start().await.unwrap();
     let client = Client::builder()
         .base_url(sandbox.base_url())
@@ -76,7 +79,9 @@ pub async fn start(timings: Timings, configure: impl FnOnce(idkollen_ext::web::L
                 start.provider,
                 Provider::BankIdNo | Provider::Vipps | Provider::MitId | Provider::Ftn
             ) && start.flow != PageFlow::BackchannelAuth;
-            let mut plan = StartPlan::new().text("I accept the terms.").request_ssn(true);
+            let mut plan = StartPlan::new()
+                .text("I accept the terms.")
+                .request_ssn(true);
             if redirect || start.context.as_deref() == Some("manual") {
                 plan = plan.ref_id("sandbox:manual");
             }
