@@ -15,7 +15,7 @@ use crate::launch::Platform;
 use crate::outcome::{Completed, Outcome};
 use crate::provider::Provider;
 use crate::qr::{BankIdQr, QrImage};
-use crate::session::{Session, SessionHandle, Update};
+use crate::session::{Session, Update};
 
 use super::hooks::{PageFlow, StartPlan, Verified};
 
@@ -46,7 +46,14 @@ pub(crate) struct StartSpec {
 
 /// A started session, erased to what the page needs.
 pub(crate) struct Launched {
-    pub handle: SessionHandle,
+    /// IDkollen's id of the session.
+    pub session_id: String,
+    /// The reference, as the service echoed it.
+    pub ref_id: Option<String>,
+    /// A redirect flow's provider page.
+    pub provider_url: Option<String>,
+    /// The binding message the service made (BankID NO backchannel).
+    pub binding_message: Option<String>,
     pub bankid_qr: Option<BankIdQr>,
     pub freja_qr: Option<QrImage>,
     launch: LinkMaker,
@@ -80,8 +87,12 @@ fn erase<C: Outcome>(session: Session<C>, verified: fn(Completed<C>) -> Verified
         .boxed();
     let for_link = session.clone();
     let for_cancel = session.clone();
+    let handle = session.handle();
     Launched {
-        handle: session.handle().clone(),
+        session_id: handle.id().to_owned(),
+        ref_id: handle.ref_id().map(str::to_owned),
+        provider_url: handle.url().map(str::to_owned),
+        binding_message: handle.binding_message().map(str::to_owned),
         bankid_qr: session.bankid_qr(),
         freja_qr: session.freja_qr().and_then(Result::ok),
         launch: Box::new(move |platform, return_url| for_link.launch_link(platform, return_url)),

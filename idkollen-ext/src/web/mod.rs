@@ -19,7 +19,21 @@
 //!
 //! `GET /login` is then a complete page; any page of yours can embed the same widget with
 //! `<div data-idkollen-login data-base="/login"></div>` and
-//! `<script src="/login/login.js" defer></script>`.
+//! `<script src="/login/login.js" defer></script>` (the page also reads these from its query
+//! string):
+//!
+//! | attribute | |
+//! |---|---|
+//! | `data-provider`, `data-flow` | offer only this one (`bankid-se`, ...; `auth`, `sign`, `backchannel-auth`) |
+//! | `data-lang` | `sv`, `en`, `nb`, `da` or `fi` (else the browser's `Accept-Language`) |
+//! | `data-context` | handed to your start hook as [`StartContext::context`] (it comes from the browser: check it) |
+//!
+//! The widget shows the QR code redrawn each second, "open the app on this device" with the
+//! right link for the browser (followed at once where the browser allows it), the messages in an
+//! `aria-live` region, a cancel button, and a "welcome" state. Replace that state with a
+//! `<template data-idkollen-welcome>` inside the element (its `[data-idkollen-message]` gets the
+//! message), or handle the cancelable `idkollen:complete` event (its `detail` holds the
+//! [`Reply`]'s message and data); `idkollen:failed` tells of a failure.
 //!
 //! - **Start**: `POST /sessions` with `{"provider", "flow", "returnUrl"}` starts a login
 //!   (`auth`), a signature (`sign`, of the text your start hook gives) or a login pushed to

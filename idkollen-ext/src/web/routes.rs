@@ -378,14 +378,13 @@ async fn start(
         }
     };
 
-    let handle = launched.handle.clone();
     let follow = Follow {
         provider,
         flow,
         language,
         mobile: platform.is_mobile(),
-        session_id: handle.id().to_owned(),
-        ref_id: handle.ref_id().map(str::to_owned),
+        session_id: launched.session_id.clone(),
+        ref_id: launched.ref_id.clone(),
         context,
         on_complete: kit.on_complete.clone(),
     };
@@ -408,7 +407,7 @@ async fn start(
         });
     let binding = match (provider, flow) {
         (Provider::MitId, PageFlow::BackchannelAuth) => Some(binding_message),
-        _ => handle.binding_message().map(str::to_owned),
+        _ => launched.binding_message.clone(),
     };
     let progress = launched.progress;
     kit.store.insert(
@@ -441,7 +440,7 @@ async fn start(
         "labels": text::labels(language, Some(provider), flow),
         "qr": qr,
         "launch": launch,
-        "redirect": handle.url(),
+        "redirect": launched.provider_url,
         "bindingMessage": binding,
         "status": first,
     });

@@ -91,7 +91,13 @@ impl Follow {
         while let Some(step) = progress.next().await {
             let state = match step {
                 Progress::Pending(hint) => {
-                    tx.send_replace(self.pending(hint.as_ref()));
+                    // Only a change reaches the pages.
+                    let state = self.pending(hint.as_ref());
+                    tx.send_if_modified(|current| {
+                        let changed = *current != state;
+                        *current = state;
+                        changed
+                    });
                     continue;
                 }
                 Progress::Completed(verified) => self.completed(*verified).await,

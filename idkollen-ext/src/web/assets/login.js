@@ -159,6 +159,7 @@
     var path = '/setup' + (this.lang ? '?lang=' + encodeURIComponent(this.lang) : '');
     return this.request('GET', path).then(function (setup) {
       self.labels = setup.labels;
+      self.ui.box.setAttribute('lang', setup.language);
       self.ui.title.textContent = setup.labels.title;
       self.ui.cancel.textContent = setup.labels.cancel;
       self.ui.retry.textContent = setup.labels.tryAgain;
@@ -240,6 +241,7 @@
     ui.title.textContent = labels.title;
     ui.cancel.textContent = labels.cancel;
     ui.retry.textContent = labels.tryAgain;
+    if (started.language) ui.box.setAttribute('lang', started.language);
     if (started.qr) {
       ui.qr.setAttribute('alt', labels.qrAlt);
       ui.qr.setAttribute('src', 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(started.qr));
