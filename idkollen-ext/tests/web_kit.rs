@@ -398,6 +398,11 @@ async fn bad_input_is_a_clear_4xx_and_starts_nothing() {
             "bad_context",
         ),
         (
+            json!({"provider": "bankid-se", "returnUrl": page, "identity": "198112289874"}),
+            400,
+            "bad_identity",
+        ),
+        (
             json!({"provider": "bankid-se", "returnUrl": page, "context": "refuse"}),
             403,
             "refused",

@@ -314,6 +314,12 @@ async fn start(
                 "identity: is required",
             ));
         }
+        (Some(_), PageFlow::Auth | PageFlow::Sign) => {
+            return Err(WebError::bad_request(
+                "bad_identity",
+                "identity: only a backchannel-auth takes one",
+            ));
+        }
         _ => {}
     }
     let language = text::negotiate(

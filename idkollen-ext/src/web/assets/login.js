@@ -42,7 +42,7 @@
   function Widget(root) {
     var query = new URL(location.href).searchParams;
     var opt = function (name) {
-      return root.getAttribute('data-' + name) || query.get(name === 'lang' ? 'lang' : name) || null;
+      return root.getAttribute('data-' + name) || query.get(name) || null;
     };
     this.root = root;
     this.base = (root.getAttribute('data-base') || scriptBase).replace(/\/$/, '');
