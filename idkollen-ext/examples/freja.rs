@@ -17,7 +17,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(image) = session.freja_qr() {
         println!("{}", image?.to_terminal());
     }
-    if let Some(link) = session.launch_link(Platform::AndroidOther, None) {
+    if let Some(link) = session.launch_link(Platform::AndroidChrome, None) {
         println!("Or open Freja on this phone: {link}");
     }
     let identity = session.wait().await?;

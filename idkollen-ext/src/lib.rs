@@ -22,6 +22,8 @@ mod tolerant;
 mod transport;
 mod unions;
 mod validate;
+#[cfg(feature = "web")]
+pub mod web;
 
 pub use client::{Client, ClientBuilder, Environment};
 pub use codes::{FailureCode, HintCode, Language, MessageContext, Status, UnknownValue};

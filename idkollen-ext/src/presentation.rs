@@ -5,7 +5,7 @@ use std::time::SystemTime;
 
 use tokio::time::Instant;
 
-use crate::launch::{Platform, bankid_link, freja_link};
+use crate::launch::{Platform, bankid_link, freja_link_for};
 use crate::outcome::Outcome;
 use crate::provider::Provider;
 use crate::qr::{BankIdQr, QrError, QrImage};
@@ -42,14 +42,15 @@ impl<C: Outcome> Session<C> {
     }
 
     /// The link that opens the BankID or Freja app on the user's own device, or `None` when the
-    /// session has no autostart token. `return_url` is where BankID on iOS sends the user back
-    /// (see [`bankid_link`]).
+    /// session has no autostart token (or, for Freja, on a desktop, where there is no Freja
+    /// app). `return_url` is where BankID on iOS sends the user back (see [`bankid_link`] and
+    /// [`freja_link_for`]).
     pub fn launch_link(&self, platform: Platform, return_url: Option<&str>) -> Option<String> {
         let h = self.handle();
         let token = h.auto_start_token()?;
         match h.provider() {
             Provider::BankIdSe => Some(bankid_link(token, platform, return_url)),
-            Provider::Freja => Some(freja_link(token)),
+            Provider::Freja => freja_link_for(token, platform),
             _ => None,
         }
     }

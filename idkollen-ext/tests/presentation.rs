@@ -74,9 +74,7 @@ async fn launch_links_and_freja_qr() {
         .unwrap();
     let token = bankid.handle().auto_start_token().unwrap().to_owned();
     assert_eq!(
-        bankid
-            .launch_link(Platform::AndroidChromeOrEdge, None)
-            .unwrap(),
+        bankid.launch_link(Platform::AndroidChrome, None).unwrap(),
         format!("https://app.bankid.com/?autostarttoken={token}&redirect=null")
     );
     assert!(bankid.freja_qr().is_none());

@@ -80,6 +80,25 @@ impl Persona {
         }
     }
 
+    /// The people of a country a provider page offers to log in as: the country's default
+    /// persona first, then another one, so a test can tell whose login it saw.
+    pub fn choices(country: &str) -> [Self; 2] {
+        let other = |given: &str, surname: &str, ssn: &str, birth: NaiveDate| Self {
+            given_name: given.into(),
+            surname: surname.into(),
+            ssn: ssn.into(),
+            birth_date: birth,
+            ..Self::for_country(country)
+        };
+        let second = match country {
+            "NORWAY" => other("Ola", "Nordmann", "17059040170", date(1990, 5, 17)),
+            "DENMARK" => other("Lars", "Jensen", "0705921235", date(1992, 5, 7)),
+            "FINLAND" => other("Maija", "Virtanen", "150390-248A", date(1990, 3, 15)),
+            _ => other("Erik", "Svensson", "197503151230", date(1975, 3, 15)),
+        };
+        [Self::for_country(country), second]
+    }
+
     /// The default persona of a Freja country.
     pub fn for_country(country: &str) -> Self {
         match country {
@@ -162,6 +181,16 @@ mod tests {
         assert!(ids::valid_fodselsnummer(&Persona::norway().ssn));
         assert!(ids::valid_cpr(&Persona::denmark().ssn));
         assert!(ids::valid_hetu(&Persona::finland().ssn));
+        let [_, se] = Persona::choices("SWEDEN");
+        let [_, no] = Persona::choices("NORWAY");
+        let [_, dk] = Persona::choices("DENMARK");
+        let [_, fi] = Persona::choices("FINLAND");
+        assert!(ids::valid_personnummer(&se.ssn));
+        assert!(ids::valid_fodselsnummer(&no.ssn));
+        assert!(ids::valid_cpr(&dk.ssn));
+        assert!(ids::valid_hetu(&fi.ssn));
+        assert_eq!(ids::fodselsnummer_birth_date(&no.ssn), Some(no.birth_date));
+        assert_eq!(ids::cpr_birth_date_of(&dk.ssn), Some(dk.birth_date));
     }
 
     #[test]

@@ -29,8 +29,9 @@ pub async fn connect() -> Result<(Client, Option<Sandbox>), Box<dyn std::error::
     Ok((client, Some(sandbox)))
 }
 
-/// In the sandbox, plays the user's browser for a redirect flow: opening the session's `url`
-/// completes it. Against IDkollen, asks the person running the example to open it.
+/// In the sandbox, plays the user's browser for a redirect flow: the session's `url` is the
+/// sandbox's provider page, where the user approves. Against IDkollen, asks the person running
+/// the example to open it.
 pub async fn open_in_browser(
     url: &str,
     sandbox: Option<&Sandbox>,
@@ -40,7 +41,13 @@ pub async fn open_in_browser(
             let client = reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()?;
-            client.get(url).send().await?;
+            client
+                .post(url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("action=approve")
+                .send()
+                .await?
+                .error_for_status()?;
         }
         None => println!("Open this in a browser to continue: {url}"),
     }

@@ -119,6 +119,66 @@ impl Rfa {
         match language {
             Language::Swedish => sv,
             Language::English => en,
+            // BankID's own texts exist in Swedish and English only.
+            other => self.nordic(other).unwrap_or(en),
+        }
+    }
+
+    /// The texts that name no eID, in the languages of the other providers' countries.
+    fn nordic(self, language: Language) -> Option<&'static str> {
+        let (nb, da, fi) = match self {
+            Rfa::Rfa3 => (
+                "Handlingen ble avbrutt. Prøv igjen.",
+                "Handlingen blev afbrudt. Prøv igen.",
+                "Toiminto keskeytettiin. Yritä uudelleen.",
+            ),
+            Rfa::Rfa4 => (
+                "En identifisering eller signering for dette personnummeret er allerede startet. Prøv igjen.",
+                "En identifikation eller underskrift for dette personnummer er allerede i gang. Prøv igen.",
+                "Tämän henkilötunnuksen tunnistautuminen tai allekirjoitus on jo käynnissä. Yritä uudelleen.",
+            ),
+            Rfa::Rfa5 => (
+                "Intern teknisk feil. Prøv igjen.",
+                "Intern teknisk fejl. Prøv igen.",
+                "Sisäinen tekninen virhe. Yritä uudelleen.",
+            ),
+            Rfa::Rfa6 => (
+                "Handlingen ble avbrutt.",
+                "Handlingen blev afbrudt.",
+                "Toiminto keskeytettiin.",
+            ),
+            Rfa::Rfa21 => (
+                "Identifisering eller signering pågår.",
+                "Identifikation eller underskrift er i gang.",
+                "Tunnistautuminen tai allekirjoitus on käynnissä.",
+            ),
+            Rfa::Rfa22 => (
+                "Ukjent feil. Prøv igjen.",
+                "Ukendt fejl. Prøv igen.",
+                "Tuntematon virhe. Yritä uudelleen.",
+            ),
+            Rfa::EidInvalid => (
+                "Din eID er utløpt eller ikke gyldig. Bruk en annen eller skaff deg en ny.",
+                "Dit eID er udløbet eller ikke gyldigt. Brug et andet, eller skaf et nyt.",
+                "Sähköinen tunnisteesi on vanhentunut tai ei ole voimassa. Käytä toista tai hanki uusi.",
+            ),
+            Rfa::TimedOut => (
+                "Tiden gikk ut før identifiseringen eller signeringen ble fullført. Prøv igjen.",
+                "Tiden løb ud, før identifikationen eller underskriften blev gennemført. Prøv igen.",
+                "Aika loppui ennen kuin tunnistautuminen tai allekirjoitus valmistui. Yritä uudelleen.",
+            ),
+            Rfa::AppOutdated => (
+                "Appen du bruker må oppdateres. Oppdater den og prøv igjen.",
+                "Den app, du bruger, skal opdateres. Opdater den, og prøv igen.",
+                "Käyttämäsi sovellus on päivitettävä. Päivitä se ja yritä uudelleen.",
+            ),
+            _ => return None,
+        };
+        match language {
+            Language::Norwegian => Some(nb),
+            Language::Danish => Some(da),
+            Language::Finnish => Some(fi),
+            _ => None,
         }
     }
 }

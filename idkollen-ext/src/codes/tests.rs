@@ -136,3 +136,30 @@ fn messages_follow_bankid_recommendations() {
         "The time ran out before the identification or signing was completed. Please try again."
     );
 }
+
+#[test]
+fn failures_of_the_other_providers_read_in_their_countries_languages() {
+    use crate::provider::Provider;
+    for code in FailureCode::KNOWN.iter().chain(["SOMETHING_NEW"].iter()) {
+        let code = FailureCode::from(*code);
+        let english = code.user_message_for(Provider::MitId, Language::English);
+        for lang in [Language::Norwegian, Language::Danish, Language::Finnish] {
+            let message = code.user_message_for(Provider::MitId, lang);
+            assert_ne!(message, english, "{code} in {lang:?} is not translated");
+        }
+    }
+    assert_eq!(
+        FailureCode::Cancelled.user_message_for(Provider::BankIdNo, Language::Norwegian),
+        "Handlingen ble avbrutt. Prøv igjen."
+    );
+    // BankID's own texts exist in Swedish and English only.
+    assert_eq!(
+        HintCode::UserSign.user_message(Language::Finnish),
+        HintCode::UserSign.user_message(Language::English)
+    );
+    for lang in Language::ALL {
+        assert_eq!(Language::from_tag(lang.tag()), Some(lang));
+    }
+    assert_eq!(Language::from_tag("sv_SE"), Some(Language::Swedish));
+    assert_eq!(Language::from_tag(""), None);
+}

@@ -1,5 +1,5 @@
 //! The control API under `/_sandbox/`: drive sessions, inject faults, read the request and
-//! callback logs, and the simulated provider login page.
+//! callback logs; and the route of the simulated provider page.
 
 use std::sync::Arc;
 
@@ -9,11 +9,9 @@ use axum::extract::rejection::BytesRejection;
 
 use super::{PathId, path_id};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
-use tokio::time::Instant;
 
 use crate::control::{current_qr, end_session, sessions};
 use crate::error::{ApiError, SandboxError};
@@ -37,7 +35,10 @@ pub(super) fn router() -> Router<Arc<Shared>> {
         )
         .route("/_sandbox/callbacks", get(list_callbacks))
         .route("/_sandbox/stats", get(stats))
-        .route("/_sandbox/login/{id}", get(login))
+        .route(
+            "/_sandbox/login/{id}",
+            get(super::provider_page::page).post(super::provider_page::choose),
+        )
 }
 
 impl From<SandboxError> for ApiError {
@@ -130,38 +131,6 @@ async fn clear_requests(State(shared): State<Arc<Shared>>) -> StatusCode {
 
 async fn list_callbacks(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(json!(*lock(&shared.callbacks)))
-}
-
-/// The simulated provider page of redirect flows (the `url` of a pending session). Opening it
-/// is the user finishing: a pending session completes now, and the browser goes on to the
-/// session's `redirectUrl`. Browsers open it without credentials; the session id is the key.
-async fn login(State(shared): State<Arc<Shared>>, id: PathId) -> Response {
-    let id = match path_id(id) {
-        Ok(id) => id,
-        Err(e) => return e.into_response(),
-    };
-    let t = shared.config.timings;
-    let redirect = {
-        let mut store = lock(&shared.store);
-        let Some(session) = store.live(&id, Instant::now(), &t) else {
-            return ApiError::not_found(format!("no session with id {id}")).into_response();
-        };
-        session
-            .request
-            .get("redirectUrl")
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-    };
-    // A session that has already ended keeps its outcome; the page just moves on.
-    let _ = end_session(&shared, &id, Outcome::Completed);
-    match redirect {
-        Some(url) => Redirect::to(&url).into_response(),
-        None => Html(format!(
-            "<!doctype html><title>IDkollen sandbox</title>\
-             <p>Session {id} is done. You can close this window.</p>"
-        ))
-        .into_response(),
-    }
 }
 
 /// `{"profile", "starts": {path: {received, started}}, "hostile": {...}, "statusReads",

@@ -3,6 +3,7 @@
 mod control;
 mod documents;
 mod gate;
+mod provider_page;
 mod sessions;
 mod verify;
 

@@ -293,7 +293,7 @@ async fn control_api_completes_and_fails_sessions() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn the_redirect_url_is_a_login_page_that_completes_the_session() {
+async fn the_redirect_url_is_a_provider_page_where_the_user_approves_or_cancels() {
     let sb = Sandbox::builder().start().await.expect("start");
     let (_, started) = post(
         &sb,
@@ -307,14 +307,51 @@ async fn the_redirect_url_is_a_login_page_that_completes_the_session() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let response = browser.get(&url).send().await.expect("login page");
+    // Opening the page shows the choice and changes nothing.
+    let response = browser.get(&url).send().await.expect("provider page");
+    assert_eq!(response.status(), 200);
+    let page = response.text().await.expect("page");
+    assert!(page.contains("Matti Meikäläinen") && page.contains("Maija Virtanen"));
+    let path = format!("/v3/ftn/auth/{}", started["id"].as_str().expect("id"));
+    let (_, pending) = get(&sb, &path).await;
+    assert_eq!(pending["status"], "PENDING");
+    // A form that is not the page's answers 4xx, and ends nothing.
+    let bad = browser
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("action=explode")
+        .send()
+        .await
+        .expect("bad form");
+    assert!(bad.status().is_client_error(), "{}", bad.status());
+    let bad = browser
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("action=approve&persona=7")
+        .send()
+        .await
+        .expect("bad persona");
+    assert_eq!(bad.status(), 400);
+    // Approving as the second person completes the session as them and returns the browser.
+    let response = browser
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("action=approve&persona=1")
+        .send()
+        .await
+        .expect("approve");
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "https://shop.example/done");
-    let path = format!("/v3/ftn/auth/{}", started["id"].as_str().expect("id"));
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     let (_, done) = get(&sb, &path).await;
     assert_eq!(done["status"], "COMPLETED");
+    assert_eq!(done["name"], "Maija Virtanen");
     assert!(crate::ids::valid_hetu(done["ssn"].as_str().expect("ssn")));
-    // Without a redirectUrl the page just says so; unknown ids are 404.
+    // Once ended, the page says so.
+    let ended = browser.get(&url).send().await.expect("page").text().await;
+    assert!(ended.expect("page").contains("already ended"));
+
+    // Cancelling fails the session with CANCELLED; without a redirectUrl the page says so.
     let (_, started) = post(
         &sb,
         "/v3/mitid/age-verification",
@@ -322,22 +359,34 @@ async fn the_redirect_url_is_a_login_page_that_completes_the_session() {
     )
     .await;
     let response = browser
-        .get(started["url"].as_str().expect("url"))
+        .post(started["url"].as_str().expect("url"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("action=cancel")
         .send()
         .await
-        .expect("login page");
+        .expect("cancel");
     assert_eq!(response.status(), 200);
+    let path = format!(
+        "/v3/mitid/age-verification/{}",
+        started["id"].as_str().expect("id")
+    );
+    let (_, cancelled) = get(&sb, &path).await;
+    assert_eq!(cancelled["status"], "FAILED");
+    assert_eq!(cancelled["error"], "CANCELLED");
     let missing = format!("{}/_sandbox/login/nope", sb.base_url());
     assert_eq!(
-        browser.get(missing).send().await.expect("page").status(),
+        browser.get(&missing).send().await.expect("page").status(),
         404
     );
-    let (_, sessions) = get(&sb, "/_sandbox/sessions").await;
-    let states: Vec<&str> = sessions
-        .as_array()
-        .expect("list")
-        .iter()
-        .filter_map(|s| s["state"]["status"].as_str())
-        .collect();
-    assert_eq!(states, ["COMPLETED", "COMPLETED"]);
+    assert_eq!(
+        browser
+            .post(&missing)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("action=approve")
+            .send()
+            .await
+            .expect("page")
+            .status(),
+        404
+    );
 }
