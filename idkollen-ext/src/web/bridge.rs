@@ -135,108 +135,90 @@ pub(crate) async fn start(client: &Client, spec: StartSpec) -> Result<Launched, 
             }
         };
     }
+    // Every flow takes the application's reference; those that post a result take its
+    // callback URL too. Then the one start request, and the session as the page sees it.
+    macro_rules! send {
+        ($builder:expr, $verified:expr) => {{
+            let b = opt!($builder, ref_id, ref_id);
+            erase(b.send().await?, $verified)
+        }};
+        ($builder:expr, $verified:expr, callback) => {{
+            let b = opt!($builder, ref_id, ref_id);
+            let b = opt!(b, callback_url, callback);
+            erase(b.send().await?, $verified)
+        }};
+    }
+    let text = || sign_text(&plan);
+    let ssn = plan.request_ssn;
     Ok(match (spec.provider, spec.flow) {
         (Provider::BankIdSe, PageFlow::Auth) => {
             let b = client.bankid_se().auth();
-            let b = opt!(b, ref_id, ref_id);
-            let b = opt!(b, callback_url, callback);
-            let b = opt!(b, intent, plan.intent.clone());
-            erase(b.send().await?, Verified::BankIdSe)
+            send!(
+                opt!(b, intent, plan.intent.clone()),
+                Verified::BankIdSe,
+                callback
+            )
         }
         (Provider::BankIdSe, PageFlow::Sign) => {
-            let b = client.bankid_se().sign(sign_text(&plan)?);
-            let b = opt!(b, ref_id, ref_id);
-            let b = opt!(b, callback_url, callback);
-            erase(b.send().await?, Verified::BankIdSe)
+            send!(
+                client.bankid_se().sign(text()?),
+                Verified::BankIdSe,
+                callback
+            )
         }
         (Provider::Freja, PageFlow::Auth) => {
-            let b = client.freja().auth();
-            let b = opt!(b, ref_id, ref_id);
-            let b = opt!(b, callback_url, callback);
-            erase(b.send().await?, Verified::Freja)
+            send!(client.freja().auth(), Verified::Freja, callback)
         }
         (Provider::Freja, PageFlow::Sign) => {
-            let b = client.freja().sign(sign_text(&plan)?);
-            let b = opt!(b, ref_id, ref_id);
-            let b = opt!(b, callback_url, callback);
-            erase(b.send().await?, Verified::Freja)
+            send!(client.freja().sign(text()?), Verified::Freja, callback)
         }
         (Provider::Freja, PageFlow::BackchannelAuth) => {
             let b = client
                 .freja()
                 .backchannel_auth(identity(&spec)?, FrejaCountry::Sweden);
-            let b = opt!(b, ref_id, ref_id);
-            let b = opt!(b, callback_url, callback);
-            erase(b.send().await?, Verified::Freja)
+            send!(b, Verified::Freja, callback)
         }
         (Provider::BankIdNo, PageFlow::Auth) => {
-            let b = client
-                .bankid_no()
-                .auth()
-                .redirect_url(redirect)
-                .request_ssn(plan.request_ssn);
-            let b = opt!(b, ref_id, ref_id);
-            erase(b.send().await?, Verified::BankIdNo)
+            let b = client.bankid_no().auth().redirect_url(redirect);
+            send!(b.request_ssn(ssn), Verified::BankIdNo)
         }
         (Provider::BankIdNo, PageFlow::Sign) => {
             let b = client
                 .bankid_no()
                 .sign()
-                .text(sign_text(&plan)?)
-                .redirect_url(redirect)
-                .request_ssn(plan.request_ssn);
-            let b = opt!(b, ref_id, ref_id);
-            erase(b.send().await?, Verified::BankIdNo)
+                .text(text()?)
+                .redirect_url(redirect);
+            send!(b.request_ssn(ssn), Verified::BankIdNo)
         }
         (Provider::BankIdNo, PageFlow::BackchannelAuth) => {
             let b = client.bankid_no().backchannel_auth(identity(&spec)?);
-            let b = opt!(b, ref_id, ref_id);
-            let b = opt!(b, callback_url, callback);
-            erase(b.send().await?, Verified::BankIdNo)
+            send!(b, Verified::BankIdNo, callback)
         }
         (Provider::Vipps, PageFlow::Auth) => {
-            let b = client
-                .vipps()
-                .auth()
-                .redirect_url(redirect)
-                .request_ssn(plan.request_ssn);
-            let b = opt!(b, ref_id, ref_id);
-            erase(b.send().await?, Verified::Vipps)
+            let b = client.vipps().auth().redirect_url(redirect);
+            send!(b.request_ssn(ssn), Verified::Vipps)
         }
         (Provider::Vipps, PageFlow::BackchannelAuth) => {
-            let b = client
-                .vipps()
-                .backchannel_auth(identity(&spec)?)
-                .request_ssn(plan.request_ssn);
-            let b = opt!(b, ref_id, ref_id);
-            let b = opt!(b, callback_url, callback);
-            erase(b.send().await?, Verified::Vipps)
+            let b = client.vipps().backchannel_auth(identity(&spec)?);
+            send!(b.request_ssn(ssn), Verified::Vipps, callback)
         }
         (Provider::MitId, PageFlow::Auth) => {
-            let b = client.mitid().auth().redirect_url(redirect);
-            let b = opt!(b, ref_id, ref_id);
-            erase(b.send().await?, Verified::MitId)
+            send!(
+                client.mitid().auth().redirect_url(redirect),
+                Verified::MitId
+            )
         }
         (Provider::MitId, PageFlow::Sign) => {
-            let b = client
-                .mitid()
-                .sign(sign_text(&plan)?)
-                .redirect_url(redirect);
-            let b = opt!(b, ref_id, ref_id);
-            erase(b.send().await?, Verified::MitId)
+            let b = client.mitid().sign(text()?).redirect_url(redirect);
+            send!(b, Verified::MitId)
         }
         (Provider::MitId, PageFlow::BackchannelAuth) => {
-            let b = client
-                .mitid()
-                .backchannel_auth(identity(&spec)?, spec.binding_message.clone());
-            let b = opt!(b, ref_id, ref_id);
-            let b = opt!(b, callback_url, callback);
-            erase(b.send().await?, Verified::MitId)
+            let message = spec.binding_message.clone();
+            let b = client.mitid().backchannel_auth(identity(&spec)?, message);
+            send!(b, Verified::MitId, callback)
         }
         (Provider::Ftn, PageFlow::Auth) => {
-            let b = client.ftn().auth().redirect_url(redirect);
-            let b = opt!(b, ref_id, ref_id);
-            erase(b.send().await?, Verified::Ftn)
+            send!(client.ftn().auth().redirect_url(redirect), Verified::Ftn)
         }
         (provider, flow) => {
             return Err(ValidationError::new(
