@@ -183,7 +183,11 @@ impl<S: StatusSource> Engine<S> {
         let result = {
             // Closed never: the semaphore lives as long as the client.
             let _permit = self.reads.acquire().await;
-            self.source.read().await
+            // Boxed: the read (an HTTP request in flight) is the largest state of a waiting
+            // session by far, and a session spends nearly all its time between reads. Inline,
+            // every waiting session would carry its space all the time; boxed, only the reads
+            // in flight do, for one allocation per read.
+            Box::pin(self.source.read()).await
         };
         // The service measures the second between reads from each read's *arrival*. A read
         // that left late in its slot (a busy runtime, a slow connection) arrives less than a
