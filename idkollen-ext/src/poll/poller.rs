@@ -13,6 +13,7 @@ use super::source::{Pushed, StatusSource};
 use super::status::SessionStatus;
 use crate::codes::HintCode;
 use crate::error::Error;
+use crate::telemetry::End;
 
 pub(crate) mod sealed {
     use super::*;
@@ -137,7 +138,11 @@ pub trait Poller: sealed::Waitable<Source: StatusSource<Completed = Self::Output
             match result {
                 Err(err) if err.status() != Some(reqwest::StatusCode::NOT_FOUND) => Err(err),
                 result => {
-                    self.gate().finish();
+                    self.gate().finish(if result.is_ok() {
+                        End::Cancelled
+                    } else {
+                        End::Expired
+                    });
                     result.map_err(|_| Error::Expired {
                         id: self.session_id().to_owned(),
                     })
@@ -172,7 +177,7 @@ impl<S: StatusSource> Waiter<S> {
         tokio::select! {
             biased;
             status = self.pushed.next() => {
-                self.engine.finish();
+                self.engine.pushed(&status);
                 Ok(status)
             }
             result = self.engine.next() => result,

@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::outcome::Outcome;
 use crate::provider::{Flow, Provider};
 use crate::session::Session;
+use crate::telemetry;
 use crate::tolerant::{self, StatusUnion};
 
 /// Sends a start request exactly once (a retry could start a second session for the same
@@ -35,6 +36,7 @@ where
         )
         .await?;
     let handle = answer.into_handle(provider, flow)?.started_now();
+    telemetry::session_started(provider.as_str(), flow.as_str());
     Ok(Session::new(client.clone(), handle).started_now())
 }
 
