@@ -70,12 +70,14 @@ impl Client {
         if handle.id().is_empty() {
             return Err(ValidationError::new("id", "empty").into());
         }
-        Ok(Session::new(self.clone(), handle))
+        Ok(Session::new(self.clone(), handle, false))
     }
 }
 
 impl<C: Outcome> Session<C> {
-    pub(crate) fn new(client: Client, handle: SessionHandle) -> Self {
+    /// A session of `handle`, started by this process (`started_here`) or resumed from its
+    /// handle.
+    pub(crate) fn new(client: Client, handle: SessionHandle, started_here: bool) -> Self {
         let (provider, flow) = (handle.provider().as_str(), handle.flow().as_str());
         let key = format!("{provider}/{flow}/{}", handle.id());
         let labels = Labels {
@@ -84,7 +86,9 @@ impl<C: Outcome> Session<C> {
             started: handle.started_at(),
         };
         Self {
-            gate: client.coordination().gate(key, handle.id(), labels),
+            gate: client
+                .coordination()
+                .gate(key, handle.id(), labels, started_here),
             client,
             handle,
             started: None,

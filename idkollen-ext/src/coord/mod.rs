@@ -48,7 +48,17 @@ impl Coordination {
 
     /// The gate of the session `id` (known to this process as `key`), shared with every other
     /// live `Session` of it in this process, and with the fleet's gate if there is one.
-    pub(crate) fn gate(&self, key: String, id: &str, labels: Labels) -> Arc<Gate> {
+    ///
+    /// A session `started_here` is first read a second after its start. In a fleet, one
+    /// resumed from its handle may be read (or answered from the status another instance
+    /// read) at once: the fleet's gate, not this process's, knows when it was last read.
+    pub(crate) fn gate(
+        &self,
+        key: String,
+        id: &str,
+        labels: Labels,
+        started_here: bool,
+    ) -> Arc<Gate> {
         let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(gate) = gates.get(&key).and_then(Weak::upgrade) {
             return gate;
@@ -57,11 +67,13 @@ impl Coordination {
         let gate = Gate::new(labels);
         #[cfg(feature = "redis")]
         let gate = match &self.fleet {
-            Some((fleet, account)) => gate.with_shared(Box::new(fleet.gate(id, account))),
+            Some((fleet, account)) => {
+                gate.with_shared(Box::new(fleet.gate(id, account)), !started_here)
+            }
             None => gate,
         };
         #[cfg(not(feature = "redis"))]
-        let _ = id;
+        let _ = (id, started_here);
         let gate = Arc::new(gate);
         gates.insert(key, Arc::downgrade(&gate));
         gate

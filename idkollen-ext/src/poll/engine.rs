@@ -46,10 +46,14 @@ impl Gate {
         }
     }
 
-    /// A gate that also asks the fleet's gate before each read.
+    /// A gate that also asks the fleet's gate before each read; `due_now` when the fleet's
+    /// gate alone decides the first read.
     #[cfg_attr(not(feature = "redis"), allow(dead_code))]
-    pub(crate) fn with_shared(mut self, shared: Box<dyn SharedGate>) -> Self {
+    pub(crate) fn with_shared(mut self, shared: Box<dyn SharedGate>, due_now: bool) -> Self {
         self.shared = Some(shared);
+        if due_now {
+            self.next_read = Mutex::new(Instant::now());
+        }
         self
     }
 

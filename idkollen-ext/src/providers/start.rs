@@ -37,7 +37,7 @@ where
         .await?;
     let handle = answer.into_handle(provider, flow)?.started_now();
     telemetry::session_started(provider.as_str(), flow.as_str());
-    Ok(Session::new(client.clone(), handle).started_now())
+    Ok(Session::new(client.clone(), handle, true).started_now())
 }
 
 /// A start request: a request body of the generated client that knows the operation it is

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use redis::Script;
 
-use super::{Fleet, KEEP, within};
+use super::{Fleet, KEEP, Missed, within};
 use crate::poll::{BoxFuture, Lease, MIN_INTERVAL, SharedGate, SharedRead, Turn};
 
 /// How long a lease holds while its read is in flight: long enough for a slow answer (so no
@@ -146,13 +146,13 @@ impl RedisGate {
         )
         .await;
         match fleet.outcome(answer, "a turn to read") {
-            Some((0, _)) => Turn::Read(Lease { token }),
-            Some((1, shared)) => match String::from_utf8(shared) {
+            Ok((0, _)) => Turn::Read(Lease { token }),
+            Ok((1, shared)) => match String::from_utf8(shared) {
                 Ok(json) => Turn::Shared(json),
                 // Not text: not a status; read instead (the read replaces it).
                 Err(_) => Box::pin(self.ask(false)).await,
             },
-            Some((2, ms)) => {
+            Ok((2, ms)) => {
                 let ms = std::str::from_utf8(&ms)
                     .ok()
                     .and_then(|ms| ms.parse::<u64>().ok())
@@ -161,7 +161,10 @@ impl RedisGate {
                 // lease, which it then shortens to the interval from its answer.
                 Turn::Wait(Duration::from_millis(ms.clamp(1, millis(MIN_INTERVAL))))
             }
-            Some(_) | None => Turn::Alone,
+            // A busy moment: the lease may or may not be ours now, so reading could land a
+            // second read in the same second; ask again shortly.
+            Err(Missed::Slow) => Turn::Wait(Duration::from_millis(50)),
+            Ok(_) | Err(_) => Turn::Alone,
         }
     }
 
@@ -196,7 +199,7 @@ impl RedisGate {
                 .invoke_async::<i64>(&mut commands),
         )
         .await;
-        fleet.outcome(done, "sharing a status read");
+        let _ = fleet.outcome(done, "sharing a status read");
     }
 }
 

@@ -127,7 +127,7 @@ impl Fleet {
                     .query_async::<Vec<Option<Vec<u8>>>>(&mut commands),
             )
             .await;
-            let Some(kept) = self.outcome(kept, "catching up on final statuses") else {
+            let Ok(kept) = self.outcome(kept, "catching up on final statuses") else {
                 return;
             };
             for (id, body) in batch.iter().zip(kept) {

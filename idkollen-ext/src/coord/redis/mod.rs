@@ -21,7 +21,7 @@ mod listen;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -135,7 +135,8 @@ impl RedisCoordinationBuilder {
     }
 
     /// How long a Redis command may take before the instance stops waiting for Redis and goes
-    /// on alone (500 ms by default); also the limit of [`connect`](Self::connect).
+    /// on alone (1 s by default; three slow answers in a row turn coordination off until Redis
+    /// answers again, a refused connection at once); also the limit of [`connect`](Self::connect).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -145,8 +146,15 @@ impl RedisCoordinationBuilder {
     /// [`Error::Coordination`] when Redis cannot be reached, so an instance never starts
     /// believing it coordinates when it does not.
     pub async fn connect(self) -> Result<RedisCoordination, Error> {
-        let unreachable = |e: redis::RedisError| {
-            Error::coordination("Redis could not be reached when the client was built", e)
+        let unreachable = |e: Failure| {
+            let message = "Redis could not be reached when the client was built";
+            match e {
+                Failure::Redis(e) => Error::coordination(message, e),
+                Failure::Slow => Error::coordination(
+                    message,
+                    std::io::Error::new(std::io::ErrorKind::TimedOut, "no answer in time"),
+                ),
+            }
         };
         let client = redis::Client::open(self.url.expose_secret())
             .map_err(|e| Error::coordination("the Redis URL is not valid", e))?;
@@ -181,6 +189,7 @@ impl RedisCoordinationBuilder {
             instance: format!("{:016x}", crate::poll::random()),
             tokens: AtomicU64::new(0),
             connected: AtomicBool::new(true),
+            slow: AtomicU32::new(0),
             timeout: self.timeout,
             freshness: self.status_freshness,
             account_every_us: self
@@ -208,7 +217,7 @@ impl RedisCoordination {
             prefix: "idkollen".to_owned(),
             account_reads_per_second: None,
             status_freshness: Duration::from_secs(1),
-            timeout: Duration::from_millis(500),
+            timeout: Duration::from_secs(1),
         }
     }
 
@@ -246,7 +255,7 @@ impl RedisCoordination {
                 .publish(&fleet.channel, fleet.message(&id, &body))
                 .ignore();
             let sent = within(fleet.timeout, pipe.exec_async(&mut commands)).await;
-            fleet.outcome(sent, "announcing a callback");
+            let _ = fleet.outcome(sent, "announcing a callback");
         });
     }
 
@@ -265,7 +274,7 @@ impl RedisCoordination {
                 .query_async::<Option<Vec<u8>>>(&mut commands),
         )
         .await;
-        if let Some(Some(body)) = fleet.outcome(kept, "reading a kept final status") {
+        if let Ok(Some(body)) = fleet.outcome(kept, "reading a kept final status") {
             fleet.deliver(id, &body);
         }
     }
@@ -282,6 +291,8 @@ pub(crate) struct Fleet {
     instance: String,
     tokens: AtomicU64,
     connected: AtomicBool,
+    /// Slow answers in a row.
+    slow: AtomicU32,
     timeout: Duration,
     freshness: Duration,
     /// The account's read budget as the spacing of reads, in µs; 0 for none.
@@ -326,20 +337,36 @@ impl Fleet {
         }
     }
 
-    /// The result of a Redis command: its value, or `None` after saying what went wrong. An
-    /// unreachable Redis turns coordination off until the listener finds it again; any other
+    /// The result of a Redis command: its value, or why not after saying what went wrong.
+    /// An unreachable Redis turns coordination off until the listener finds it again, and so
+    /// do [`SLOW_LIMIT`] slow answers in a row (one slow answer is a busy moment); any other
     /// error (bad data under our keys, a script refused) is that command's alone.
-    fn outcome<T>(&self, result: Result<T, redis::RedisError>, doing: &str) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(err) if unreachable(&err) => {
-                self.lost(&err);
-                None
+    fn outcome<T>(&self, result: Result<T, Failure>, doing: &str) -> Result<T, Missed> {
+        let err = match result {
+            Ok(value) => {
+                self.slow.store(0, Ordering::Relaxed);
+                return Ok(value);
             }
-            Err(err) => {
-                tracing::warn!(error = %err, "Redis refused {doing}; this instance goes on alone for it");
-                None
-            }
+            Err(Failure::Slow) => return Err(self.slow_answer(&"Redis did not answer in time")),
+            Err(Failure::Redis(err)) => err,
+        };
+        if err.is_timeout() {
+            Err(self.slow_answer(&err))
+        } else if unreachable(&err) {
+            self.lost(&err);
+            Err(Missed::Unreachable)
+        } else {
+            tracing::warn!(error = %err, "Redis refused {doing}; this instance goes on alone for it");
+            Err(Missed::Refused)
+        }
+    }
+
+    fn slow_answer(&self, err: &dyn fmt::Display) -> Missed {
+        if self.slow.fetch_add(1, Ordering::Relaxed) + 1 >= SLOW_LIMIT {
+            self.lost(err);
+            Missed::Unreachable
+        } else {
+            Missed::Slow
         }
     }
 
@@ -359,25 +386,50 @@ impl Fleet {
     }
 }
 
+/// Why a Redis command gave no answer to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Missed {
+    /// Too slow this time; coordination goes on.
+    Slow,
+    /// Redis cannot be reached: coordination is off.
+    Unreachable,
+    /// Redis refused the command (bad data, say).
+    Refused,
+}
+
+/// A Redis command that failed: no answer within the time, or Redis's error.
+pub(crate) enum Failure {
+    Slow,
+    Redis(redis::RedisError),
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Slow => f.write_str("Redis did not answer in time"),
+            Failure::Redis(err) => err.fmt(f),
+        }
+    }
+}
+
+/// How many slow answers in a row turn coordination off.
+const SLOW_LIMIT: u32 = 3;
+
 /// Whether an error means Redis cannot be reached (as opposed to a command it refused).
 fn unreachable(err: &redis::RedisError) -> bool {
     err.is_io_error()
-        || err.is_timeout()
         || err.is_connection_dropped()
         || err.is_connection_refusal()
         || err.is_unrecoverable_error()
 }
 
-/// A Redis command that gives up after `limit`, as a Redis error.
+/// A Redis command that gives up after `limit`.
 async fn within<T>(
     limit: Duration,
     fut: impl Future<Output = Result<T, redis::RedisError>>,
-) -> Result<T, redis::RedisError> {
+) -> Result<T, Failure> {
     match tokio::time::timeout(limit, fut).await {
-        Ok(result) => result,
-        Err(_) => Err(redis::RedisError::from(std::io::Error::new(
-            std::io::ErrorKind::TimedOut,
-            "Redis did not answer in time",
-        ))),
+        Ok(result) => result.map_err(Failure::Redis),
+        Err(_) => Err(Failure::Slow),
     }
 }
