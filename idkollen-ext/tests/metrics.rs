@@ -73,9 +73,9 @@ async fn the_operators_figures_reach_the_recorder() {
         .unwrap();
 
     // One 429 and one 503 on the way: a rate limit waited out, a retry.
+    let session = client.bankid_se().auth().send().await.unwrap();
     sb.inject(Fault::too_many_requests().times(1));
     sb.inject(Fault::unavailable().times(1));
-    let session = client.bankid_se().auth().send().await.unwrap();
     session.wait().await.expect("completes");
 
     let cancelled = client

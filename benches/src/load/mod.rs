@@ -8,7 +8,7 @@
 
 mod clients;
 mod report;
-mod schedule;
+pub(crate) mod schedule;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,6 +19,7 @@ use idkollen_sandbox::{Sandbox, Timings};
 use crate::proc_stats;
 use crate::server::{SANDBOX_THREAD, SandboxServer};
 use crate::stats::Percentiles;
+pub(crate) use clients::{MANUAL, PERSONA_SSN};
 use clients::{Fleet, RunError};
 pub use report::LoadReport;
 use schedule::Schedule;
