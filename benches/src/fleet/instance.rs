@@ -125,7 +125,13 @@ async fn wait(
 }
 
 async fn results(State(shared): State<Shared>) -> Json<Vec<WaitResult>> {
-    Json(shared.results.lock().unwrap_or_else(|e| e.into_inner()).clone())
+    Json(
+        shared
+            .results
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone(),
+    )
 }
 
 fn spawn_wait(shared: &Shared, session: Session<BankIdSeCompleted>) {

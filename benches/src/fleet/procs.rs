@@ -58,7 +58,10 @@ impl RedisProcess {
     pub(super) async fn commands_processed(&self) -> Result<u64, RunError> {
         let client = redis::Client::open(self.url.as_str())?;
         let mut con = client.get_multiplexed_async_connection().await?;
-        let info: String = redis::cmd("INFO").arg("stats").query_async(&mut con).await?;
+        let info: String = redis::cmd("INFO")
+            .arg("stats")
+            .query_async(&mut con)
+            .await?;
         info.lines()
             .find_map(|l| l.strip_prefix("total_commands_processed:"))
             .and_then(|n| n.trim().parse().ok())

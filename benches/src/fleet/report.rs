@@ -40,11 +40,10 @@ pub struct FleetReport {
     pub latency: Option<Percentiles>,
     /// Status reads the sandbox received.
     pub status_reads: usize,
-    /// Status reads of a session per second of its life (start to its last wait's return),
-    /// averaged over the sessions.
-    pub reads_per_session_second_mean: f64,
-    /// The same, for the session read most often.
-    pub reads_per_session_second_max: f64,
+    /// Status reads per session per second of its life (from its start to its last wait's
+    /// return, plus the one second that n reads a second apart add to n - 1 seconds), over
+    /// all sessions.
+    pub reads_per_session_second: f64,
     /// Answers 429.
     pub rate_limited: u64,
     /// Callbacks the sandbox sent.
@@ -81,7 +80,7 @@ impl FleetReport {
             "firstLoss": self.first_loss,
             "latencyMs": self.latency.map(|p| json!({"p50": ms(p.p50), "p99": ms(p.p99), "max": ms(p.max)})),
             "statusReads": self.status_reads,
-            "readsPerSessionSecond": {"mean": self.reads_per_session_second_mean, "max": self.reads_per_session_second_max},
+            "readsPerSessionSecond": self.reads_per_session_second,
             "rateLimited": self.rate_limited,
             "callbacksSent": self.callbacks_sent,
             "redisOps": self.redis_ops,
@@ -121,11 +120,10 @@ impl fmt::Display for FleetReport {
         }
         write!(
             f,
-            " status_reads={} reads_per_session_s mean={:.3} max={:.3} http_429={} callbacks={} \
+            " status_reads={} reads_per_session_s={:.3} http_429={} callbacks={} \
              redis_ops={} per_session={:.1} wall_s={:.2} start_phase_s={:.2} sandbox_cpu_s={:.2}",
             self.status_reads,
-            self.reads_per_session_second_mean,
-            self.reads_per_session_second_max,
+            self.reads_per_session_second,
             self.rate_limited,
             self.callbacks_sent,
             self.redis_ops,

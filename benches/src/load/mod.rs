@@ -19,8 +19,8 @@ use idkollen_sandbox::{Sandbox, Timings};
 use crate::proc_stats;
 use crate::server::{SANDBOX_THREAD, SandboxServer};
 use crate::stats::Percentiles;
-pub(crate) use clients::{MANUAL, PERSONA_SSN};
 use clients::{Fleet, RunError};
+pub(crate) use clients::{MANUAL, PERSONA_SSN};
 pub use report::LoadReport;
 use schedule::Schedule;
 

@@ -79,6 +79,17 @@ impl Coordination {
         gate
     }
 
+    /// Tells the fleet a session was just started here: the start counts as the first contact
+    /// with the session, so no instance reads it within the interval after it.
+    pub(crate) async fn started(&self, id: &str) {
+        #[cfg(feature = "redis")]
+        if let Some((fleet, _)) = &self.fleet {
+            fleet.started(id).await;
+        }
+        #[cfg(not(feature = "redis"))]
+        let _ = id;
+    }
+
     /// A waiter's subscription to the callbacks of session `id`.
     pub(crate) fn subscribe(&self, id: &str) -> Subscription {
         Subscription {

@@ -37,6 +37,7 @@ where
         .await?;
     let handle = answer.into_handle(provider, flow)?.started_now();
     telemetry::session_started(provider.as_str(), flow.as_str());
+    client.coordination().started(handle.id()).await;
     Ok(Session::new(client.clone(), handle, true).started_now())
 }
 

@@ -14,6 +14,9 @@ use crate::poll::{BoxFuture, Lease, MIN_INTERVAL, SharedGate, SharedRead, Turn};
 /// instance that dies mid-read holds the session up only this long.
 const READ_HOLD: Duration = Duration::from_secs(5);
 
+/// How soon to ask again while another instance's read is in flight.
+const IN_FLIGHT_RECHECK: Duration = Duration::from_millis(50);
+
 /// A foreign value under one of our keys (another type than a string) is removed rather than
 /// failing every turn: the keys are ours by their prefix.
 const GET_OR_CLEAR: &str = r"
@@ -157,9 +160,15 @@ impl RedisGate {
                     .ok()
                     .and_then(|ms| ms.parse::<u64>().ok())
                     .unwrap_or(0);
-                // Never longer than the interval: the holder's read may end sooner than its
-                // lease, which it then shortens to the interval from its answer.
-                Turn::Wait(Duration::from_millis(ms.clamp(1, millis(MIN_INTERVAL))))
+                // A lease longer than the interval has its read in flight: the holder shortens
+                // it to the interval from the answer, which usually comes within milliseconds,
+                // so look again soon rather than when the longer lease would end.
+                let ms = if ms > millis(MIN_INTERVAL) {
+                    millis(IN_FLIGHT_RECHECK)
+                } else {
+                    ms.max(1)
+                };
+                Turn::Wait(Duration::from_millis(ms))
             }
             // A busy moment: the lease may or may not be ours now, so reading could land a
             // second read in the same second; ask again shortly.

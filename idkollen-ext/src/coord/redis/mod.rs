@@ -259,6 +259,28 @@ impl RedisCoordination {
         });
     }
 
+    /// Holds the session's lease for the interval after its start (see
+    /// [`Coordination::started`](super::Coordination::started)).
+    pub(super) async fn started(&self, id: &str) {
+        let fleet = &self.fleet;
+        if !fleet.is_connected() {
+            return;
+        }
+        let mut commands = fleet.commands.clone();
+        let held = within(
+            fleet.timeout,
+            redis::cmd("SET")
+                .arg(fleet.key(id, "lease"))
+                .arg(fleet.token())
+                .arg("NX")
+                .arg("PX")
+                .arg(crate::poll::MIN_INTERVAL.as_millis() as u64)
+                .query_async::<Option<String>>(&mut commands),
+        )
+        .await;
+        let _ = fleet.outcome(held, "holding a new session's first second");
+    }
+
     /// Brings in the final status kept for session `id`, if any (see
     /// [`Subscription::catch_up`](super::Subscription::catch_up)).
     pub(super) async fn catch_up(&self, id: &str) {
