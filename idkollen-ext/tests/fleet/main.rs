@@ -435,6 +435,7 @@ async fn bad_data_under_the_fleets_keys_is_ignored() {
         c
     };
     let foreign: Vec<redis::Cmd> = vec![
+        cmd(&["DEL", &key(&ids[0], "lease")]),
         cmd(&["HSET", &key(&ids[0], "lease"), "a", "b"]),
         cmd(&["SET", &key(&ids[0], "status"), "{not json"]),
         cmd(&[

@@ -21,7 +21,7 @@ mod listen;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -135,8 +135,9 @@ impl RedisCoordinationBuilder {
     }
 
     /// How long a Redis command may take before the instance stops waiting for Redis and goes
-    /// on alone (1 s by default; three slow answers in a row turn coordination off until Redis
-    /// answers again, a refused connection at once); also the limit of [`connect`](Self::connect).
+    /// on alone (1 s by default; when no command has been answered in time for three times that,
+    /// coordination is off until Redis answers again, and a refused connection turns it off at
+    /// once); also the limit of [`connect`](Self::connect).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -189,7 +190,7 @@ impl RedisCoordinationBuilder {
             instance: format!("{:016x}", crate::poll::random()),
             tokens: AtomicU64::new(0),
             connected: AtomicBool::new(true),
-            slow: AtomicU32::new(0),
+            last_answer: std::sync::Mutex::new(tokio::time::Instant::now()),
             timeout: self.timeout,
             freshness: self.status_freshness,
             account_every_us: self
@@ -313,8 +314,8 @@ pub(crate) struct Fleet {
     instance: String,
     tokens: AtomicU64,
     connected: AtomicBool,
-    /// Slow answers in a row.
-    slow: AtomicU32,
+    /// When a command was last answered in time.
+    last_answer: std::sync::Mutex<tokio::time::Instant>,
     timeout: Duration,
     freshness: Duration,
     /// The account's read budget as the spacing of reads, in µs; 0 for none.
@@ -361,12 +362,13 @@ impl Fleet {
 
     /// The result of a Redis command: its value, or why not after saying what went wrong.
     /// An unreachable Redis turns coordination off until the listener finds it again, and so
-    /// do [`SLOW_LIMIT`] slow answers in a row (one slow answer is a busy moment); any other
-    /// error (bad data under our keys, a script refused) is that command's alone.
+    /// do slow answers with no answer in time for [`SLOW_LIMIT`] timeouts (a slow answer
+    /// among others in time is a busy moment); any other error (bad data under our keys, a
+    /// script refused) is that command's alone.
     fn outcome<T>(&self, result: Result<T, Failure>, doing: &str) -> Result<T, Missed> {
         let err = match result {
             Ok(value) => {
-                self.slow.store(0, Ordering::Relaxed);
+                *self.last_answer() = tokio::time::Instant::now();
                 return Ok(value);
             }
             Err(Failure::Slow) => return Err(self.slow_answer(&"Redis did not answer in time")),
@@ -383,8 +385,12 @@ impl Fleet {
         }
     }
 
+    fn last_answer(&self) -> std::sync::MutexGuard<'_, tokio::time::Instant> {
+        self.last_answer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     fn slow_answer(&self, err: &dyn fmt::Display) -> Missed {
-        if self.slow.fetch_add(1, Ordering::Relaxed) + 1 >= SLOW_LIMIT {
+        if self.last_answer().elapsed() >= self.timeout * SLOW_LIMIT {
             self.lost(err);
             Missed::Unreachable
         } else {
@@ -434,7 +440,7 @@ impl fmt::Display for Failure {
     }
 }
 
-/// How many slow answers in a row turn coordination off.
+/// After how many timeouts without an answer in time slow answers turn coordination off.
 const SLOW_LIMIT: u32 = 3;
 
 /// Whether an error means Redis cannot be reached (as opposed to a command it refused).
