@@ -55,10 +55,30 @@ pub struct WaitResult {
     pub returned_ns: u128,
 }
 
+/// A callback this instance received.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Received {
+    /// The session id.
+    pub id: String,
+    /// When it arrived, in nanoseconds since the Unix epoch.
+    pub at_ns: u128,
+}
+
+/// How the waits on this instance ended, and the callbacks it received.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Results {
+    /// One per wait that returned.
+    pub waits: Vec<WaitResult>,
+    /// One per callback delivered here.
+    pub callbacks: Vec<Received>,
+}
+
 #[derive(Clone)]
 struct Shared {
     client: Client,
-    results: Arc<Mutex<Vec<WaitResult>>>,
+    results: Arc<Mutex<Results>>,
 }
 
 /// Serves until the process is killed. Prints `listening http://ADDR` once it accepts
@@ -80,15 +100,15 @@ pub async fn serve(config: InstanceConfig) -> Result<(), Box<dyn std::error::Err
         .coordination(coordination)
         .build()?;
     let shared = Shared {
-        client: client.clone(),
+        client,
         results: Arc::default(),
     };
     let app = axum::Router::new()
         .route("/start", post(start))
         .route("/wait", post(wait))
         .route("/results", get(results))
-        .with_state(shared)
-        .nest("/callback", idkollen_ext::callback::router(client));
+        .route("/callback", post(callback))
+        .with_state(shared);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     println!("listening http://{}", listener.local_addr()?);
     axum::serve(listener, app).await?;
@@ -124,7 +144,7 @@ async fn wait(
     Ok(StatusCode::ACCEPTED)
 }
 
-async fn results(State(shared): State<Shared>) -> Json<Vec<WaitResult>> {
+async fn results(State(shared): State<Shared>) -> Json<Results> {
     Json(
         shared
             .results
@@ -132,6 +152,40 @@ async fn results(State(shared): State<Shared>) -> Json<Vec<WaitResult>> {
             .unwrap_or_else(|e| e.into_inner())
             .clone(),
     )
+}
+
+/// `callback::router`'s work, and the moment the callback arrived, so that the run can tell
+/// the sandbox's delivery from the fleet's.
+async fn callback(
+    State(shared): State<Shared>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> StatusCode {
+    let at_ns = now_ns();
+    let signature = headers
+        .get(idkollen_ext::callback::SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok());
+    match shared.client.deliver_callback(&body, signature) {
+        Ok(callback) => {
+            shared
+                .results
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .callbacks
+                .push(Received {
+                    id: callback.id().to_owned(),
+                    at_ns,
+                });
+            StatusCode::NO_CONTENT
+        }
+        Err(_) => StatusCode::UNAUTHORIZED,
+    }
+}
+
+fn now_ns() -> u128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
 }
 
 fn spawn_wait(shared: &Shared, session: Session<BankIdSeCompleted>) {
@@ -142,12 +196,11 @@ fn spawn_wait(shared: &Shared, session: Session<BankIdSeCompleted>) {
             Ok(user) => Some(format!("completed with ssn {}", user.ssn)),
             Err(e) => Some(e.to_string()),
         };
-        let returned_ns = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos());
+        let returned_ns = now_ns();
         results
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+            .waits
             .push(WaitResult {
                 id: session.id().to_owned(),
                 error,

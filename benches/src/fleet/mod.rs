@@ -22,7 +22,7 @@ use crate::proc_stats;
 use crate::rng::SplitMix64;
 use crate::server::SandboxServer;
 use crate::stats::Percentiles;
-use instance::{StartRequest, WaitResult};
+use instance::{Results, StartRequest};
 use procs::{Instance, RedisProcess};
 pub use report::{FleetReport, InstanceFigures};
 
@@ -245,13 +245,31 @@ async fn drive(
     let mut latencies = Vec::new();
     let mut first_loss = None;
     let mut last_return: HashMap<&str, SystemTime> = HashMap::new();
-    for result in results.iter().flatten() {
+    // Of which: from the completion to the callback's arrival at an instance (the sandbox's
+    // delivery), and from there to the wait's return (the fleet's part).
+    let received: HashMap<&str, SystemTime> = results
+        .iter()
+        .flat_map(|r| &r.callbacks)
+        .map(|c| {
+            (
+                c.id.as_str(),
+                UNIX_EPOCH + Duration::from_nanos(c.at_ns as u64),
+            )
+        })
+        .collect();
+    let mut delivery = Vec::new();
+    let mut fleet_part = Vec::new();
+    for result in results.iter().flat_map(|r| &r.waits) {
         let returned = UNIX_EPOCH + Duration::from_nanos(result.returned_ns as u64);
         let entry = last_return.entry(result.id.as_str()).or_insert(returned);
         *entry = (*entry).max(returned);
         match (&result.error, completed.get(result.id.as_str())) {
             (None, Some(Ok(at))) => {
-                latencies.push(returned.duration_since(*at).unwrap_or_default())
+                latencies.push(returned.duration_since(*at).unwrap_or_default());
+                if let Some(arrived) = received.get(result.id.as_str()) {
+                    delivery.push(arrived.duration_since(*at).unwrap_or_default());
+                    fleet_part.push(returned.duration_since(*arrived).unwrap_or_default());
+                }
             }
             (Some(e), _) => {
                 first_loss.get_or_insert_with(|| format!("{}: {e}", result.id));
@@ -291,6 +309,8 @@ async fn drive(
         lost,
         first_loss,
         latency: Percentiles::of(&latencies),
+        callback_delivery: Percentiles::of(&delivery),
+        callback_to_return: Percentiles::of(&fleet_part),
         status_reads,
         reads_per_session_second: status_reads as f64 / lives.max(f64::EPSILON),
         rate_limited: sb.rate_limited_count(),
@@ -310,13 +330,13 @@ async fn drive(
     })
 }
 
-/// Every instance's wait results, once `expected` have come in or at the deadline.
+/// Every instance's results, once `expected` waits have returned or at the deadline.
 async fn collect(
     http: &reqwest::Client,
     instances: &[Instance],
     expected: usize,
     deadline: Instant,
-) -> Vec<Vec<WaitResult>> {
+) -> Vec<Results> {
     loop {
         let mut all = Vec::new();
         for instance in instances {
@@ -324,12 +344,12 @@ async fn collect(
                 http.get(format!("{}/results", instance.url()))
                     .send()
                     .await?
-                    .json::<Vec<WaitResult>>()
+                    .json::<Results>()
                     .await
             };
             all.push(results.await.unwrap_or_default());
         }
-        let have: usize = all.iter().map(Vec::len).sum();
+        let have: usize = all.iter().map(|r| r.waits.len()).sum();
         if have >= expected || Instant::now() >= deadline {
             return all;
         }

@@ -38,6 +38,11 @@ pub struct FleetReport {
     pub first_loss: Option<String>,
     /// From the completion to each wait's return.
     pub latency: Option<Percentiles>,
+    /// With callbacks: from the completion to the callback's arrival at an instance.
+    pub callback_delivery: Option<Percentiles>,
+    /// With callbacks: from the callback's arrival at an instance to the wait's return,
+    /// wherever the wait was.
+    pub callback_to_return: Option<Percentiles>,
     /// Status reads the sandbox received.
     pub status_reads: usize,
     /// Status reads per session per second of its life (from its start to its last wait's
@@ -79,6 +84,8 @@ impl FleetReport {
             "lost": self.lost,
             "firstLoss": self.first_loss,
             "latencyMs": self.latency.map(|p| json!({"p50": ms(p.p50), "p99": ms(p.p99), "max": ms(p.max)})),
+            "callbackDeliveryMs": self.callback_delivery.map(|p| json!({"p50": ms(p.p50), "p99": ms(p.p99), "max": ms(p.max)})),
+            "callbackToReturnMs": self.callback_to_return.map(|p| json!({"p50": ms(p.p50), "p99": ms(p.p99), "max": ms(p.max)})),
             "statusReads": self.status_reads,
             "readsPerSessionSecond": self.reads_per_session_second,
             "rateLimited": self.rate_limited,
@@ -117,6 +124,14 @@ impl fmt::Display for FleetReport {
                 ms(p.max)
             )?,
             None => write!(f, " detection_ms none")?,
+        }
+        for (name, part) in [
+            ("callback_delivery_ms", self.callback_delivery),
+            ("callback_to_return_ms", self.callback_to_return),
+        ] {
+            if let Some(p) = part {
+                write!(f, " {name} p50={:.1} p99={:.1}", ms(p.p50), ms(p.p99))?;
+            }
         }
         write!(
             f,
