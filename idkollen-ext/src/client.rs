@@ -123,7 +123,7 @@ impl Client {
     /// [`Poller::wait`](crate::Poller::wait) on that session (or the next one to start).
     ///
     /// Returns the parsed callback for the application's own use. A rejected callback wakes
-    /// nothing. With [`ClientBuilder::coordination`], it wakes the waiters on every instance
+    /// nothing. With `ClientBuilder::coordination` (feature `redis`), it wakes the waiters on every instance
     /// of the fleet.
     pub fn deliver_callback(
         &self,
