@@ -123,8 +123,8 @@ impl Client {
     /// [`Poller::wait`](crate::Poller::wait) on that session (or the next one to start).
     ///
     /// Returns the parsed callback for the application's own use. A rejected callback wakes
-    /// nothing. With `ClientBuilder::coordination` (feature `redis`), it wakes the waiters on every instance
-    /// of the fleet.
+    /// nothing. With `ClientBuilder::coordination` (feature `redis`), it wakes the waiters on
+    /// every instance of the fleet.
     pub fn deliver_callback(
         &self,
         raw_body: &[u8],
