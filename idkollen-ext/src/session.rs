@@ -211,7 +211,7 @@ impl<C: Outcome> StatusSource for SessionSource<C> {
         Some(value.to_string())
     }
 
-    fn from_shared(&self, json: &str) -> Option<SessionStatus<Completed<C>>> {
+    fn read_shared(&self, json: &str) -> Option<SessionStatus<Completed<C>>> {
         let value: serde_json::Value = serde_json::from_str(json).ok()?;
         let h = &self.handle;
         if value.get("id").and_then(serde_json::Value::as_str) != Some(h.id()) {

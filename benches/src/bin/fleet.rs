@@ -51,22 +51,7 @@ enum Command {
         json: bool,
     },
     /// One instance (started by `run`).
-    Instance {
-        #[arg(long)]
-        sandbox: String,
-        #[arg(long)]
-        account_id: String,
-        #[arg(long)]
-        secret_key: String,
-        #[arg(long)]
-        callback_secret: String,
-        #[arg(long)]
-        redis: String,
-        #[arg(long)]
-        prefix: String,
-        #[arg(long)]
-        http1: bool,
-    },
+    Instance(instance::InstanceConfig),
 }
 
 fn main() -> ExitCode {
@@ -82,8 +67,8 @@ fn main() -> ExitCode {
             json,
         } => {
             let mut config = FleetConfig::new(instances, sessions, mode);
-            config.spread = Duration::from_secs_f64(spread_secs.max(0.0));
-            config.seed = seed;
+            config.pace.spread = Duration::from_secs_f64(spread_secs.max(0.0));
+            config.pace.seed = seed;
             config.http2 = !http1;
             config.redis_url = redis_url;
             match fleet::run(&config) {
@@ -100,15 +85,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Instance {
-            sandbox,
-            account_id,
-            secret_key,
-            callback_secret,
-            redis,
-            prefix,
-            http1,
-        } => {
+        Command::Instance(config) => {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(1)
                 .enable_all()
@@ -119,15 +96,6 @@ fn main() -> ExitCode {
                     eprintln!("instance: {e}");
                     return ExitCode::FAILURE;
                 }
-            };
-            let config = instance::InstanceConfig {
-                sandbox,
-                account_id,
-                secret_key,
-                callback_secret,
-                redis,
-                prefix,
-                http2: !http1,
             };
             match runtime.block_on(instance::serve(config)) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -15,23 +15,30 @@ use serde::{Deserialize, Serialize};
 
 use crate::load::{MANUAL, PERSONA_SSN};
 
-/// What the instance needs to know.
-#[derive(Debug, Clone)]
+/// What the instance needs to know (its command line, given by the driver).
+#[derive(Debug, Clone, clap::Args)]
 pub struct InstanceConfig {
     /// The sandbox's base URL.
+    #[arg(long)]
     pub sandbox: String,
-    /// The sandbox's account id, secret key and callback secret.
+    /// The sandbox's account id.
+    #[arg(long)]
     pub account_id: String,
     /// The sandbox's secret key.
+    #[arg(long)]
     pub secret_key: String,
     /// The secret callbacks are signed with.
+    #[arg(long)]
     pub callback_secret: String,
     /// The fleet's Redis.
+    #[arg(long)]
     pub redis: String,
     /// The fleet's key prefix.
+    #[arg(long)]
     pub prefix: String,
-    /// HTTP/2 to the sandbox (by prior knowledge).
-    pub http2: bool,
+    /// HTTP/1.1 to the sandbox instead of HTTP/2 (by prior knowledge).
+    #[arg(long)]
+    pub http1: bool,
 }
 
 /// A start the driver asks for.
@@ -89,7 +96,7 @@ pub async fn serve(config: InstanceConfig) -> Result<(), Box<dyn std::error::Err
         .connect()
         .await?;
     let mut http = reqwest::Client::builder();
-    if config.http2 {
+    if !config.http1 {
         http = http.http2_prior_knowledge();
     }
     let client = Client::builder()

@@ -17,7 +17,8 @@ use futures::StreamExt as _;
 use idkollen_ext::SessionHandle;
 use idkollen_sandbox::Timings;
 
-use crate::load::schedule::{Schedule, complete_on_schedule};
+use crate::load::Pace;
+use crate::load::schedule::complete_on_schedule;
 use crate::proc_stats;
 use crate::rng::SplitMix64;
 use crate::server::SandboxServer;
@@ -65,16 +66,8 @@ pub struct FleetConfig {
     pub sessions: usize,
     /// Callbacks or polling only.
     pub mode: FleetMode,
-    /// How long after the last start the first completion may come.
-    pub first_completion: Duration,
-    /// Completions fall uniformly within this long after `first_completion`.
-    pub spread: Duration,
-    /// How long after the last completion a wait may take before it counts as lost.
-    pub grace: Duration,
-    /// Start requests in flight at once.
-    pub start_concurrency: usize,
-    /// The seed of the completion schedule and of the callbacks' instances.
-    pub seed: u64,
+    /// How the sessions start and complete (its seed also picks the callbacks' instances).
+    pub pace: Pace,
     /// The instances speak HTTP/2 to the sandbox (by prior knowledge), as reqwest does with
     /// the service through ALPN; HTTP/1.1 otherwise.
     pub http2: bool,
@@ -90,11 +83,7 @@ impl FleetConfig {
             instances,
             sessions,
             mode,
-            first_completion: Duration::from_secs(1),
-            spread: Duration::from_secs(5),
-            grace: Duration::from_secs(60),
-            start_concurrency: 64,
-            seed: 1,
+            pace: Pace::default(),
             http2: true,
             redis_url: None,
         }
@@ -155,7 +144,7 @@ async fn drive(
     let began = Instant::now();
 
     // Callbacks go to a random instance, as a load balancer would send them.
-    let mut rng = SplitMix64::new(config.seed ^ 0x5eed);
+    let mut rng = SplitMix64::new(config.pace.seed ^ 0x5eed);
     let callback_to: Vec<Option<String>> = (0..config.sessions)
         .map(|_| match config.mode {
             FleetMode::Callbacks => {
@@ -195,7 +184,7 @@ async fn drive(
                 })
             }
         })
-        .buffer_unordered(config.start_concurrency)
+        .buffer_unordered(config.pace.start_concurrency)
         .collect::<Vec<_>>()
         .await
         .into_iter()
@@ -203,13 +192,8 @@ async fn drive(
     let all_started = Instant::now();
 
     let ids: Vec<String> = started.iter().map(|s| s.id.clone()).collect();
-    let schedule = Schedule::random(
-        ids.len(),
-        all_started + config.first_completion,
-        config.spread,
-        config.seed,
-    );
-    let deadline = schedule.last() + config.grace;
+    let schedule = config.pace.schedule(ids.len(), all_started);
+    let deadline = schedule.last() + config.pace.grace;
     // Anchors the driver's monotonic instants to the wall clock the instances report in.
     let (anchor, anchor_wall) = (Instant::now(), SystemTime::now());
     let wall = |at: Instant| anchor_wall + at.saturating_duration_since(anchor);

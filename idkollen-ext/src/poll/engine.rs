@@ -73,10 +73,8 @@ impl Gate {
         match status {
             SessionStatus::Pending {
                 hint: Some(HintCode::UserSign),
-            } => {
-                if !self.scanned.swap(true, Ordering::SeqCst) {
-                    telemetry::first_scan(&self.labels);
-                }
+            } if !self.scanned.swap(true, Ordering::SeqCst) => {
+                telemetry::first_scan(&self.labels);
             }
             SessionStatus::Completed(_) => self.finish(End::Completed),
             SessionStatus::Failed(FailureCode::Cancelled) => self.finish(End::Cancelled),
@@ -216,7 +214,7 @@ impl<S: StatusSource> Engine<S> {
                 Turn::Read(lease) => break Some(lease),
                 Turn::Alone => break None,
                 Turn::Wait(wait) => self.gate.retry_at(Instant::now() + wait),
-                Turn::Shared(json) => match self.source.from_shared(&json) {
+                Turn::Shared(json) => match self.source.read_shared(&json) {
                     Some(status) => {
                         telemetry::status_shared(&self.gate.labels);
                         self.gate.delay_next(Instant::now() + self.policy.interval);

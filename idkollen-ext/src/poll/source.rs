@@ -25,7 +25,7 @@ pub trait StatusSource: Send + Sync + 'static {
     fn pushed(&self) -> Self::Pushed;
 
     /// A status this process read, as the JSON other processes of a fleet read it back with
-    /// [`from_shared`](Self::from_shared); `None` when this kind of session is not shared.
+    /// [`read_shared`](Self::read_shared); `None` when this kind of session is not shared.
     fn share(&self, status: &SessionStatus<Self::Completed>) -> Option<String> {
         let _ = status;
         None
@@ -33,7 +33,7 @@ pub trait StatusSource: Send + Sync + 'static {
 
     /// A status another process read, from its JSON; `None` when it is not a status of this
     /// session's kind (bad data is ignored, never trusted).
-    fn from_shared(&self, json: &str) -> Option<SessionStatus<Self::Completed>> {
+    fn read_shared(&self, json: &str) -> Option<SessionStatus<Self::Completed>> {
         let _ = json;
         None
     }

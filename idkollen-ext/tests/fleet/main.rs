@@ -65,6 +65,10 @@ struct Instance {
 async fn instance(sb: &Sandbox, redis: &RedisServer, prefix: &str) -> Instance {
     let coordination = RedisCoordination::builder(redis.url())
         .prefix(prefix)
+        // A debug build of three instances and thousands of waits on a small, shared machine
+        // can keep Redis's answers waiting past the default second; what these tests prove is
+        // the coordination, not how soon a slow Redis is given up on.
+        .timeout(Duration::from_secs(5))
         .connect()
         .await
         .expect("Redis is reachable");
@@ -125,6 +129,20 @@ fn reads(sb: &Sandbox, id: &str) -> usize {
         .count()
 }
 
+/// A BankID SE login started on `instance` with refId `script`, its callback going to
+/// `callback_to` if given.
+async fn start(
+    instance: &Instance,
+    script: &str,
+    callback_to: Option<&Instance>,
+) -> Session<BankIdSeCompleted> {
+    let mut auth = instance.client.bankid_se().auth().ref_id(script);
+    if let Some(receiver) = callback_to {
+        auth = auth.callback_url(&receiver.callback_url);
+    }
+    auth.send().await.expect("the session starts")
+}
+
 fn resume(instance: &Instance, session: &Session<BankIdSeCompleted>) -> Session<BankIdSeCompleted> {
     instance
         .client
@@ -150,15 +168,7 @@ async fn a_callback_delivered_to_one_instance_ends_the_wait_on_another_at_once()
     let (first, second) = (&instances[0], &instances[1]);
 
     // Started on instance 1 with its callback going to instance 2, as a load balancer may.
-    let session = first
-        .client
-        .bankid_se()
-        .auth()
-        .ref_id("sandbox:manual")
-        .callback_url(&second.callback_url)
-        .send()
-        .await
-        .unwrap();
+    let session = start(first, "sandbox:manual", Some(second)).await;
     let id = session.id().to_owned();
     let waiting = tokio::spawn({
         let session = session.clone();
@@ -221,16 +231,7 @@ async fn three_instances_waiting_on_the_same_sessions_read_each_at_most_once_a_s
     let started: Vec<Session<BankIdSeCompleted>> = futures::stream::iter(0..SESSIONS)
         .map(|i| {
             let instances = instances.clone();
-            async move {
-                instances[i % 3]
-                    .client
-                    .bankid_se()
-                    .auth()
-                    .ref_id("sandbox:slow")
-                    .send()
-                    .await
-                    .unwrap()
-            }
+            async move { start(&instances[i % 3], "sandbox:slow", None).await }
         })
         .buffer_unordered(32)
         .collect()
@@ -273,14 +274,7 @@ async fn a_status_one_instance_read_answers_another_without_a_read() {
     };
     let sb = sandbox(Timings::fast()).await;
     let instances = fleet(&sb, &redis, &prefix("shared"), 2).await;
-    let session = instances[0]
-        .client
-        .bankid_se()
-        .auth()
-        .ref_id("sandbox:manual")
-        .send()
-        .await
-        .unwrap();
+    let session = start(&instances[0], "sandbox:manual", None).await;
     let id = session.id().to_owned();
     // Instance 1 reads (its first read is due a second after the start).
     let first = session.poll_once().await.unwrap();
@@ -310,15 +304,8 @@ async fn redis_killed_mid_run_and_started_again_loses_no_session() {
     // own instance and the next.
     let mut sessions = Vec::new();
     for i in 0..SESSIONS {
-        let mut auth = instances[i % 3]
-            .client
-            .bankid_se()
-            .auth()
-            .ref_id("sandbox:manual");
-        if i % 2 == 0 {
-            auth = auth.callback_url(&instances[(i + 1) % 3].callback_url);
-        }
-        sessions.push(auth.send().await.unwrap());
+        let callback_to = (i % 2 == 0).then(|| &instances[(i + 1) % 3]);
+        sessions.push(start(&instances[i % 3], "sandbox:manual", callback_to).await);
     }
     let mut waits = Vec::new();
     for (i, session) in sessions.iter().enumerate() {
@@ -368,15 +355,7 @@ async fn redis_killed_mid_run_and_started_again_loses_no_session() {
         assert!(Instant::now() < deadline, "coordination did not resume");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let session = instances[0]
-        .client
-        .bankid_se()
-        .auth()
-        .ref_id("sandbox:manual")
-        .callback_url(&instances[1].callback_url)
-        .send()
-        .await
-        .unwrap();
+    let session = start(&instances[0], "sandbox:manual", Some(&instances[1])).await;
     let waiting = tokio::spawn(completes(session.clone()));
     tokio::time::sleep(Duration::from_millis(200)).await;
     let completed = Instant::now();

@@ -13,7 +13,7 @@ use std::time::Duration;
 use redis::Script;
 use tokio::time::Instant;
 
-use super::{Fleet, KEEP, Missed, within};
+use super::{Fleet, KEEP, Missed};
 use crate::poll::{BoxFuture, Lease, MIN_INTERVAL, SharedGate, SharedRead, Turn};
 
 /// How long a lease outlives the interval after its holder's last answer: long enough for a
@@ -178,23 +178,23 @@ impl RedisGate {
                 token: self.token.clone(),
             });
         }
-        let mut commands = fleet.commands.clone();
-        let answer = within(
-            fleet.timeout,
-            fleet
-                .scripts
-                .turn
-                .key(&self.lease)
-                .key(&self.status)
-                .key(&self.budget)
-                .arg(&self.token)
-                .arg(millis(MIN_INTERVAL + READ_HOLD))
-                .arg(if accept_shared { "1" } else { "0" })
-                .arg(fleet.account_every_us)
-                .invoke_async::<(i64, Vec<u8>)>(&mut commands),
-        )
-        .await;
-        match fleet.outcome(answer, "a turn to read") {
+        let answer = fleet
+            .call("a turn to read", |mut con| async move {
+                fleet
+                    .scripts
+                    .turn
+                    .key(&self.lease)
+                    .key(&self.status)
+                    .key(&self.budget)
+                    .arg(&self.token)
+                    .arg(millis(MIN_INTERVAL + READ_HOLD))
+                    .arg(if accept_shared { "1" } else { "0" })
+                    .arg(fleet.account_every_us)
+                    .invoke_async::<(i64, Vec<u8>)>(&mut con)
+                    .await
+            })
+            .await;
+        match answer {
             Ok((0, _)) => Turn::Read(Lease {
                 token: self.token.clone(),
             }),
@@ -230,29 +230,29 @@ impl RedisGate {
         } else {
             String::new()
         };
-        let mut commands = fleet.commands.clone();
-        let done = within(
-            fleet.timeout,
-            fleet
-                .scripts
-                .done
-                .key(&self.lease)
-                .key(&self.status)
-                .key(fleet.key(&self.id, "final"))
-                .arg(&lease.token)
-                .arg(millis(next_in + READ_HOLD))
-                .arg(&json)
-                .arg(millis(fleet.freshness).max(1))
-                .arg(if is_final { "1" } else { "0" })
-                .arg(KEEP.as_secs())
-                .arg(&fleet.channel)
-                .arg(&announcement)
-                .invoke_async::<i64>(&mut commands),
-        )
-        .await;
+        let done = fleet
+            .call("sharing a status read", |mut con| async move {
+                fleet
+                    .scripts
+                    .done
+                    .key(&self.lease)
+                    .key(&self.status)
+                    .key(fleet.key(&self.id, "final"))
+                    .arg(&lease.token)
+                    .arg(millis(next_in + READ_HOLD))
+                    .arg(&json)
+                    .arg(millis(fleet.freshness).max(1))
+                    .arg(if is_final { "1" } else { "0" })
+                    .arg(KEEP.as_secs())
+                    .arg(&fleet.channel)
+                    .arg(&announcement)
+                    .invoke_async::<i64>(&mut con)
+                    .await
+            })
+            .await;
         // Held until well before the lease ends: Redis counted its expiry from a moment
         // before this answer arrived here.
-        *self.held_until() = match fleet.outcome(done, "sharing a status read") {
+        *self.held_until() = match done {
             Ok(1) => Some(Instant::now() + next_in + READ_HOLD / 2),
             _ => None,
         };
@@ -268,18 +268,18 @@ impl Drop for RedisGate {
         }
         let (fleet, lease, token) = (self.fleet.clone(), self.lease.clone(), self.token.clone());
         self.fleet.runtime.spawn(async move {
-            let mut commands = fleet.commands.clone();
-            let released = within(
-                fleet.timeout,
-                fleet
-                    .scripts
-                    .release
-                    .key(&lease)
-                    .arg(&token)
-                    .invoke_async::<i64>(&mut commands),
-            )
-            .await;
-            let _ = fleet.outcome(released, "giving a lease back");
+            let _ = fleet
+                .call("giving a lease back", |mut con| {
+                    let (release, lease, token) = (&fleet.scripts.release, &lease, &token);
+                    async move {
+                        release
+                            .key(lease)
+                            .arg(token)
+                            .invoke_async::<i64>(&mut con)
+                            .await
+                    }
+                })
+                .await;
         });
     }
 }

@@ -107,11 +107,11 @@ impl Fleet {
     /// Coordination resumes once commands are answered again; the final statuses announced
     /// while this instance was away are read from where they are kept.
     async fn rejoin(&self) {
-        let mut commands = self.commands.clone();
-        let ping = within(
-            self.timeout,
-            redis::cmd("PING").query_async::<String>(&mut commands),
-        )
+        let ping = within(self.timeout, async {
+            redis::cmd("PING")
+                .query_async::<String>(&mut self.commands.clone())
+                .await
+        })
         .await;
         if ping.is_err() {
             return;
@@ -120,14 +120,15 @@ impl Fleet {
         let ids = self.hub.waiting_ids();
         for batch in ids.chunks(CATCH_UP_BATCH) {
             let keys: Vec<String> = batch.iter().map(|id| self.key(id, "final")).collect();
-            let kept = within(
-                self.timeout,
-                redis::cmd("MGET")
-                    .arg(&keys)
-                    .query_async::<Vec<Option<Vec<u8>>>>(&mut commands),
-            )
-            .await;
-            let Ok(kept) = self.outcome(kept, "catching up on final statuses") else {
+            let kept = self
+                .call("catching up on final statuses", |mut con| async move {
+                    redis::cmd("MGET")
+                        .arg(keys)
+                        .query_async::<Vec<Option<Vec<u8>>>>(&mut con)
+                        .await
+                })
+                .await;
+            let Ok(kept) = kept else {
                 return;
             };
             for (id, body) in batch.iter().zip(kept) {

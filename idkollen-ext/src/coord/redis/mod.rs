@@ -249,14 +249,16 @@ impl RedisCoordination {
         let id = callback.id().to_owned();
         let body = callback.body().to_string();
         self.fleet.runtime.spawn(async move {
-            let mut commands = fleet.commands.clone();
             let mut pipe = redis::pipe();
             pipe.set_ex(fleet.key(&id, "final"), &body, KEEP.as_secs())
                 .ignore()
                 .publish(&fleet.channel, fleet.message(&id, &body))
                 .ignore();
-            let sent = within(fleet.timeout, pipe.exec_async(&mut commands)).await;
-            let _ = fleet.outcome(sent, "announcing a callback");
+            let _ = fleet
+                .call("announcing a callback", |mut con| async move {
+                    pipe.exec_async(&mut con).await
+                })
+                .await;
         });
     }
 
@@ -267,19 +269,18 @@ impl RedisCoordination {
         if !fleet.is_connected() {
             return;
         }
-        let mut commands = fleet.commands.clone();
-        let held = within(
-            fleet.timeout,
-            redis::cmd("SET")
-                .arg(fleet.key(id, "lease"))
-                .arg(fleet.token())
-                .arg("NX")
-                .arg("PX")
-                .arg(crate::poll::MIN_INTERVAL.as_millis() as u64)
-                .query_async::<Option<String>>(&mut commands),
-        )
-        .await;
-        let _ = fleet.outcome(held, "holding a new session's first second");
+        let mut hold = redis::cmd("SET");
+        hold.arg(fleet.key(id, "lease"))
+            .arg(fleet.token())
+            .arg("NX")
+            .arg("PX")
+            .arg(crate::poll::MIN_INTERVAL.as_millis() as u64);
+        let _ = fleet
+            .call(
+                "holding a new session's first second",
+                |mut con| async move { hold.query_async::<Option<String>>(&mut con).await },
+            )
+            .await;
     }
 
     /// Brings in the final status kept for session `id`, if any (see
@@ -289,15 +290,16 @@ impl RedisCoordination {
         if !fleet.is_connected() {
             return;
         }
-        let mut commands = fleet.commands.clone();
-        let kept = within(
-            fleet.timeout,
-            redis::cmd("GET")
-                .arg(fleet.key(id, "final"))
-                .query_async::<Option<Vec<u8>>>(&mut commands),
-        )
-        .await;
-        if let Ok(Some(body)) = fleet.outcome(kept, "reading a kept final status") {
+        let key = fleet.key(id, "final");
+        let kept = fleet
+            .call("reading a kept final status", |mut con| async move {
+                redis::cmd("GET")
+                    .arg(key)
+                    .query_async::<Option<Vec<u8>>>(&mut con)
+                    .await
+            })
+            .await;
+        if let Ok(Some(body)) = kept {
             fleet.deliver(id, &body);
         }
     }
@@ -347,6 +349,20 @@ impl Fleet {
             self.instance,
             self.tokens.fetch_add(1, Ordering::Relaxed)
         )
+    }
+
+    /// Runs `command` on the shared connection within the timeout, and sorts out how it went
+    /// (see [`outcome`](Self::outcome)).
+    async fn call<T, F>(
+        &self,
+        doing: &str,
+        command: impl FnOnce(ConnectionManager) -> F,
+    ) -> Result<T, Missed>
+    where
+        F: Future<Output = Result<T, redis::RedisError>>,
+    {
+        let result = within(self.timeout, command(self.commands.clone())).await;
+        self.outcome(result, doing)
     }
 
     /// Hands a final status (a status object as JSON) to the waiters in this process.
