@@ -6,7 +6,7 @@
 //!
 //! | key | holds | expires |
 //! |---|---|---|
-//! | `{prefix}:{<id>}:lease` | the token of the instance whose turn it is to read the session | `READ_HOLD` while a read is in flight, then the interval from its answer |
+//! | `{prefix}:{<id>}:lease` | the token of the instance that reads the session (it reads on, renewing the lease with each answer) | the interval plus `READ_HOLD` after its holder's last answer; removed when the holder stops waiting |
 //! | `{prefix}:{<id>}:status` | the status object last read by any instance (JSON) | after the freshness (1 s by default) |
 //! | `{prefix}:{<id>}:final` | the session's final status (a callback's body, or a final read) | after [`KEEP`] |
 //! | `{prefix}:account:<account>:reads` | the account's next free read (µs), with a read budget | a second after it |
@@ -48,7 +48,8 @@ const KEEP: Duration = Duration::from_secs(600);
 /// - a callback delivered to any instance ([`Client::deliver_callback`](crate::Client::deliver_callback))
 ///   ends the waits on that session on every instance; it is kept (10 minutes) for a waiter
 ///   that starts later;
-/// - the fleet reads a session at most once a second (a lease per session), and, with
+/// - the fleet reads a session at most once a second: one instance holds a lease on it in
+///   Redis and reads on, the others wait for it, and, with
 ///   [`account_reads_per_second`](RedisCoordinationBuilder::account_reads_per_second), the
 ///   account at most that many times a second;
 /// - the last status any instance read answers the others' waits and
