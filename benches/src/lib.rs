@@ -7,11 +7,13 @@
 //! ```text
 //! cargo bench -p idkollen-bench
 //! cargo run --release -p idkollen-bench --bin load -- --sessions 1000 --mode default
+//! cargo run --release -p idkollen-bench --bin fleet -- run --instances 4 --sessions 10000 --mode callbacks
 //! ```
 
 #![deny(missing_docs)]
 
 pub mod bodies;
+pub mod fleet;
 pub mod load;
 pub mod proc_stats;
 pub mod rng;

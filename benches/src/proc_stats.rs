@@ -19,7 +19,17 @@ pub struct Memory {
 
 /// This process's resident memory, from `/proc/self/status`.
 pub fn memory() -> io::Result<Memory> {
-    let status = std::fs::read_to_string("/proc/self/status")?;
+    memory_at("self")
+}
+
+/// The resident memory of process `pid` (another process of the run), from
+/// `/proc/<pid>/status`.
+pub fn memory_of(pid: u32) -> io::Result<Memory> {
+    memory_at(&pid.to_string())
+}
+
+fn memory_at(process: &str) -> io::Result<Memory> {
+    let status = std::fs::read_to_string(format!("/proc/{process}/status"))?;
     let field = |name: &str| {
         status
             .lines()
@@ -31,7 +41,7 @@ pub fn memory() -> io::Result<Memory> {
                     .parse::<u64>()
                     .ok()
             })
-            .ok_or_else(|| io::Error::other(format!("no {name} in /proc/self/status")))
+            .ok_or_else(|| io::Error::other(format!("no {name} in /proc/{process}/status")))
     };
     Ok(Memory {
         rss_kib: field("VmRSS")?,
@@ -95,6 +105,11 @@ pub fn cpu_times() -> io::Result<CpuTimes> {
         total,
         by_thread_name,
     })
+}
+
+/// The CPU time (user + system) process `pid` has consumed so far, from `/proc/<pid>/stat`.
+pub fn cpu_of(pid: u32) -> io::Result<Duration> {
+    stat_cpu_time(&std::fs::read_to_string(format!("/proc/{pid}/stat"))?)
 }
 
 /// `utime + stime` of a `stat` line. The command name in parentheses may hold spaces, so the

@@ -1,9 +1,8 @@
 //! The client, its builder and the environments it can talk to.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, Mutex, Weak};
+use std::sync::Arc;
 
 use base64::Engine as _;
 use idkollen_api::ResponseValue;
@@ -11,10 +10,13 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use crate::callback::hub::CallbackHub;
 use crate::callback::{Callback, CallbackError, parse_callback, verify_signature};
+use crate::coord::Coordination;
+#[cfg(feature = "redis")]
+use crate::coord::RedisCoordination;
 use crate::error::{Error, ValidationError};
-use crate::poll::{Gate, PollPolicy};
+use crate::poll::PollPolicy;
+use crate::telemetry::{self, Rejected};
 use crate::transport::{Transport, check_base_url};
 
 /// Which IDkollen installation to talk to.
@@ -67,13 +69,10 @@ struct Inner {
     base_url: Url,
     account_id: String,
     poll_policy: PollPolicy,
-    /// One rate-limit gate per live session, so every `Session` of one id made from this
-    /// client (resumed twice, say) shares one budget of a read per second.
-    gates: Mutex<HashMap<String, Weak<Gate>>>,
     /// The account's callback secret, to verify callbacks with.
     callback_secret: Option<SecretString>,
-    /// Callbacks on their way to the sessions waiting for them.
-    callbacks: CallbackHub,
+    /// The sessions' gates and callbacks, in this process or across a fleet.
+    coordination: Coordination,
     /// The bound on status reads in flight, for all sessions together.
     reads: Arc<tokio::sync::Semaphore>,
 }
@@ -126,8 +125,29 @@ impl Client {
     /// [`Poller::wait`](crate::Poller::wait) on that session (or the next one to start).
     ///
     /// Returns the parsed callback for the application's own use. A rejected callback wakes
-    /// nothing.
+    /// nothing. With `ClientBuilder::coordination` (feature `redis`), it wakes the waiters on
+    /// every instance of the fleet.
     pub fn deliver_callback(
+        &self,
+        raw_body: &[u8],
+        signature: Option<&str>,
+    ) -> Result<Callback, CallbackError> {
+        let callback = self
+            .verified_callback(raw_body, signature)
+            .inspect_err(|err| {
+                telemetry::callback_rejected(match err {
+                    CallbackError::Signature(_) => Rejected::Signature,
+                    CallbackError::Body(_) => Rejected::Body,
+                    CallbackError::NoSecret => Rejected::NoSecret,
+                })
+            })?;
+        telemetry::callback_received();
+        tracing::debug!(id = %callback.id(), status = %callback.status(), "callback received");
+        self.inner.coordination.publish(callback.clone());
+        Ok(callback)
+    }
+
+    fn verified_callback(
         &self,
         raw_body: &[u8],
         signature: Option<&str>,
@@ -138,10 +158,7 @@ impl Client {
             .as_ref()
             .ok_or(CallbackError::NoSecret)?;
         verify_signature(raw_body, signature, secret.expose_secret().as_bytes())?;
-        let callback = parse_callback(raw_body)?;
-        tracing::debug!(id = %callback.id(), status = %callback.status(), "callback received");
-        self.inner.callbacks.publish(callback.clone());
-        Ok(callback)
+        parse_callback(raw_body)
     }
 
     /// The bound on status reads in flight, shared by every session of the client.
@@ -155,24 +172,13 @@ impl Client {
         self.inner.callback_secret.is_some()
     }
 
-    pub(crate) fn callbacks(&self) -> &CallbackHub {
-        &self.inner.callbacks
+    /// The sessions' gates and callbacks.
+    pub(crate) fn coordination(&self) -> &Coordination {
+        &self.inner.coordination
     }
 
     pub(crate) fn http(&self) -> &reqwest::Client {
         &self.inner.http
-    }
-
-    /// The gate of the session `key`, shared with every other live `Session` of it.
-    pub(crate) fn gate(&self, key: String) -> Arc<Gate> {
-        let mut gates = self.inner.gates.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(gate) = gates.get(&key).and_then(Weak::upgrade) {
-            return gate;
-        }
-        gates.retain(|_, g| g.strong_count() > 0);
-        let gate = Arc::new(Gate::new());
-        gates.insert(key, Arc::downgrade(&gate));
-        gate
     }
 
     /// Runs one call of the generated client and converts its error: the one place where an
@@ -233,6 +239,8 @@ pub struct ClientBuilder {
     transport: Transport,
     poll_policy: PollPolicy,
     callback_secret: Option<SecretString>,
+    #[cfg(feature = "redis")]
+    coordination: Option<RedisCoordination>,
 }
 
 impl Default for ClientBuilder {
@@ -245,6 +253,8 @@ impl Default for ClientBuilder {
             transport: Transport::default(),
             poll_policy: PollPolicy::default(),
             callback_secret: None,
+            #[cfg(feature = "redis")]
+            coordination: None,
         }
     }
 }
@@ -359,6 +369,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Coordinates this client with the other instances of the backend through Redis (feature
+    /// `redis`): callbacks, the read limit and the latest status of each session are shared by
+    /// the fleet. Without it, the client coordinates its own sessions only.
+    #[cfg(feature = "redis")]
+    pub fn coordination(mut self, fleet: RedisCoordination) -> Self {
+        self.coordination = Some(fleet);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = match self.base_url {
@@ -389,6 +408,13 @@ impl ClientBuilder {
         // The generated client appends `/v3/...` to the base verbatim.
         let base = base_url.as_str().trim_end_matches('/').to_owned();
         let raw = idkollen_api::Client::new_with_client(&base, http.clone());
+        #[cfg(feature = "redis")]
+        let coordination = match self.coordination {
+            Some(fleet) => Coordination::fleet(fleet, &account_id),
+            None => Coordination::default(),
+        };
+        #[cfg(not(feature = "redis"))]
+        let coordination = Coordination::default();
         Ok(Client {
             inner: Arc::new(Inner {
                 raw,
@@ -396,9 +422,8 @@ impl ClientBuilder {
                 base_url,
                 account_id,
                 poll_policy: self.poll_policy,
-                gates: Mutex::default(),
                 callback_secret: self.callback_secret,
-                callbacks: CallbackHub::default(),
+                coordination,
                 reads,
             }),
         })

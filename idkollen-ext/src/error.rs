@@ -120,6 +120,19 @@ pub enum Error {
         message: String,
     },
 
+    /// Coordination through Redis could not be set up: the URL is not valid, or Redis could
+    /// not be reached when the client was built (feature `redis`). Once built, a client that
+    /// loses Redis goes on polling on its own instead of failing.
+    #[cfg(feature = "redis")]
+    #[error("{message}")]
+    Coordination {
+        /// What went wrong.
+        message: String,
+        /// The Redis client's error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+
     /// The request could not be built (should not happen with validated builders).
     #[error("{operation}: the request could not be built: {message}")]
     Request {
@@ -153,6 +166,17 @@ pub enum Error {
 }
 
 impl Error {
+    #[cfg(feature = "redis")]
+    pub(crate) fn coordination(
+        message: &str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        Error::Coordination {
+            message: message.to_owned(),
+            source: Box::new(source),
+        }
+    }
+
     /// How a session that ended with `code` ends a wait: [`Error::Cancelled`] for a cancel
     /// (whatever code the service used for it), [`Error::Failed`] otherwise. The one place
     /// that maps a failure code to an error.

@@ -5,6 +5,7 @@ pub mod bankid_wrapper;
 pub mod callback;
 mod client;
 mod codes;
+mod coord;
 mod error;
 mod handle;
 pub mod identity;
@@ -18,6 +19,7 @@ pub mod qr;
 mod redact;
 mod session;
 mod table;
+mod telemetry;
 mod tolerant;
 mod transport;
 mod unions;
@@ -27,6 +29,8 @@ pub mod web;
 
 pub use client::{Client, ClientBuilder, Environment};
 pub use codes::{FailureCode, HintCode, Language, MessageContext, Status, UnknownValue};
+#[cfg(feature = "redis")]
+pub use coord::{RedisCoordination, RedisCoordinationBuilder};
 pub use error::{DocumentProblem, Error, Service, ValidationError};
 pub use idkollen_api as api;
 pub use idkollen_api::types;

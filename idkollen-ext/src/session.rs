@@ -4,12 +4,16 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use crate::callback::hub::Subscription;
+use serde_json::json;
+
 use crate::client::Client;
+use crate::codes::Status;
+use crate::coord::Subscription;
 use crate::error::{Error, ValidationError};
 pub use crate::handle::SessionHandle;
 use crate::outcome::{Completed, Outcome};
 use crate::poll::{Gate, PollPolicy, Poller, Pushed, SessionStatus, StatusSource, Waitable};
+use crate::telemetry::Labels;
 
 /// A started session of kind `C` (the provider's completed type).
 ///
@@ -66,20 +70,25 @@ impl Client {
         if handle.id().is_empty() {
             return Err(ValidationError::new("id", "empty").into());
         }
-        Ok(Session::new(self.clone(), handle))
+        Ok(Session::new(self.clone(), handle, false))
     }
 }
 
 impl<C: Outcome> Session<C> {
-    pub(crate) fn new(client: Client, handle: SessionHandle) -> Self {
-        let key = format!(
-            "{}/{}/{}",
-            handle.provider().as_str(),
-            handle.flow().as_str(),
-            handle.id()
-        );
+    /// A session of `handle`, started by this process (`started_here`) or resumed from its
+    /// handle.
+    pub(crate) fn new(client: Client, handle: SessionHandle, started_here: bool) -> Self {
+        let (provider, flow) = (handle.provider().as_str(), handle.flow().as_str());
+        let key = format!("{provider}/{flow}/{}", handle.id());
+        let labels = Labels {
+            provider,
+            flow,
+            started: handle.started_at(),
+        };
         Self {
-            gate: client.gate(key),
+            gate: client
+                .coordination()
+                .gate(key, handle.id(), labels, started_here),
             client,
             handle,
             started: None,
@@ -182,10 +191,43 @@ impl<C: Outcome> StatusSource for SessionSource<C> {
         C::read_status(&self.client, h.provider(), h.flow(), h.id())
     }
 
+    fn share(&self, status: &SessionStatus<Completed<C>>) -> Option<String> {
+        let id = self.handle.id();
+        // The shape of the service's status objects, which every instance reads back through
+        // the same tolerant reader as a callback's body.
+        let value = match status {
+            SessionStatus::Pending { hint } => {
+                let mut value = json!({ "id": id, "status": Status::Pending.as_str() });
+                if let Some(hint) = hint {
+                    value["hintCode"] = json!(hint.as_str());
+                }
+                value
+            }
+            SessionStatus::Completed(done) => match done.raw() {
+                Some(raw) => raw.clone(),
+                None => serde_json::to_value(&**done).ok()?,
+            },
+            SessionStatus::Failed(code) => {
+                json!({ "id": id, "status": Status::Failed.as_str(), "error": code.as_str() })
+            }
+            SessionStatus::Other(status) => json!({ "id": id, "status": status.as_str() }),
+        };
+        Some(value.to_string())
+    }
+
+    fn read_shared(&self, json: &str) -> Option<SessionStatus<Completed<C>>> {
+        let value: serde_json::Value = serde_json::from_str(json).ok()?;
+        let h = &self.handle;
+        if value.get("id").and_then(serde_json::Value::as_str) != Some(h.id()) {
+            return None;
+        }
+        C::status_from_json(h.provider(), h.flow(), &value)
+    }
+
     fn pushed(&self) -> CallbackStatus<C> {
         CallbackStatus {
             expected: self.handle.expects_callback() && self.client.receives_callbacks(),
-            callbacks: self.client.callbacks().subscribe(self.handle.id()),
+            callbacks: self.client.coordination().subscribe(self.handle.id()),
             handle: self.handle.clone(),
             _outcome: PhantomData,
         }
@@ -211,6 +253,7 @@ impl<C: Outcome> Pushed<Completed<C>> for CallbackStatus<C> {
     /// one; never resolves if none arrives.
     async fn next(&mut self) -> SessionStatus<Completed<C>> {
         let h = &self.handle;
+        self.callbacks.catch_up().await;
         loop {
             // The read guard must not live across an await: take a clone and let it go.
             let callback = match self.callbacks.wait_for(Option::is_some).await {

@@ -39,8 +39,8 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     let mut config = LoadConfig::new(args.sessions, args.mode);
-    config.spread = Duration::from_secs_f64(args.spread_secs.max(0.0));
-    config.seed = args.seed;
+    config.pace.spread = Duration::from_secs_f64(args.spread_secs.max(0.0));
+    config.pace.seed = args.seed;
     config.http2 = args.http2;
     match load::run(&config) {
         Ok(report) => {

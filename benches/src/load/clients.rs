@@ -11,7 +11,7 @@ use idkollen_sandbox::Sandbox;
 use super::Mode;
 
 /// The refId that keeps a sandbox session pending until the control API completes it.
-const MANUAL: &str = "sandbox:manual";
+pub(crate) const MANUAL: &str = "sandbox:manual";
 
 /// The personnummer of the sandbox's default persona, whom a session started without one
 /// completes with.

@@ -8,7 +8,7 @@
 
 mod clients;
 mod report;
-mod schedule;
+pub(crate) mod schedule;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,8 +20,9 @@ use crate::proc_stats;
 use crate::server::{SANDBOX_THREAD, SandboxServer};
 use crate::stats::Percentiles;
 use clients::{Fleet, RunError};
+pub(crate) use clients::{MANUAL, PERSONA_SSN};
 pub use report::LoadReport;
-use schedule::Schedule;
+pub use schedule::Pace;
 
 /// The name of the client runtime's threads.
 pub const CLIENT_THREAD: &str = "client";
@@ -56,18 +57,10 @@ pub struct LoadConfig {
     pub sessions: usize,
     /// Which client waits.
     pub mode: Mode,
-    /// How long after the last session started the first completion may come.
-    pub first_completion: Duration,
-    /// Completions fall uniformly within this long after `first_completion`.
-    pub spread: Duration,
-    /// How long after the last scheduled completion a waiter may take before it counts as lost.
-    pub grace: Duration,
-    /// How many start requests are in flight at once.
-    pub start_concurrency: usize,
+    /// How the sessions start and complete.
+    pub pace: Pace,
     /// Worker threads of the client runtime and of the sandbox runtime, each.
     pub workers: usize,
-    /// The seed of the completion schedule.
-    pub seed: u64,
     /// idkollen-ext speaks HTTP/2 (by prior knowledge) instead of HTTP/1.1.
     pub http2: bool,
 }
@@ -78,12 +71,8 @@ impl LoadConfig {
         Self {
             sessions,
             mode,
-            first_completion: Duration::from_secs(1),
-            spread: Duration::from_secs(5),
-            grace: Duration::from_secs(60),
-            start_concurrency: 64,
+            pace: Pace::default(),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            seed: 1,
             http2: false,
         }
     }
@@ -171,7 +160,7 @@ async fn wait_all(
             let fleet = fleet.clone();
             async move { fleet.start().await }
         })
-        .buffer_unordered(config.start_concurrency);
+        .buffer_unordered(config.pace.start_concurrency);
     while let Some(started) = starts.next().await {
         let waiting = started?;
         ids.push(waiting.id().to_owned());
@@ -183,19 +172,14 @@ async fn wait_all(
     drop(starts);
     let all_started = Instant::now();
 
-    let schedule = Schedule::random(
-        ids.len(),
-        all_started + config.first_completion,
-        config.spread,
-        config.seed,
-    );
+    let schedule = config.pace.schedule(ids.len(), all_started);
     let last_completion = schedule.last();
     let completed_at = server
         .handle()
         .spawn(schedule::complete_on_schedule(sb.clone(), ids, schedule))
         .await?;
 
-    let deadline = tokio::time::Instant::from_std(last_completion + config.grace);
+    let deadline = tokio::time::Instant::from_std(last_completion + config.pace.grace);
     let mut outcomes = Vec::with_capacity(waiters.len());
     let mut last_return = all_started;
     for (mut waiter, completed) in waiters.into_iter().zip(completed_at) {
@@ -224,7 +208,7 @@ async fn wait_all(
                     latency: None,
                     error: Some(format!(
                         "still waiting {} s after the last completion",
-                        config.grace.as_secs()
+                        config.pace.grace.as_secs()
                     )),
                 }
             }

@@ -7,6 +7,47 @@ use idkollen_sandbox::Sandbox;
 
 use crate::rng::SplitMix64;
 
+/// How a run's sessions start and complete: the same for the load run and the fleet run.
+#[derive(Debug, Clone)]
+pub struct Pace {
+    /// How many start requests are in flight at once.
+    pub start_concurrency: usize,
+    /// How long after the last session started the first completion may come.
+    pub first_completion: Duration,
+    /// Completions fall uniformly within this long after `first_completion`.
+    pub spread: Duration,
+    /// How long after the last scheduled completion a wait may take before it counts as lost.
+    pub grace: Duration,
+    /// The seed of the completion schedule.
+    pub seed: u64,
+}
+
+impl Default for Pace {
+    /// 64 starts in flight; completions between 1 s and 6 s after all have started; 60 s of
+    /// grace; seed 1.
+    fn default() -> Self {
+        Self {
+            start_concurrency: 64,
+            first_completion: Duration::from_secs(1),
+            spread: Duration::from_secs(5),
+            grace: Duration::from_secs(60),
+            seed: 1,
+        }
+    }
+}
+
+impl Pace {
+    /// When each of `n` sessions, all started by `all_started`, completes.
+    pub(crate) fn schedule(&self, n: usize, all_started: Instant) -> Schedule {
+        Schedule::random(
+            n,
+            all_started + self.first_completion,
+            self.spread,
+            self.seed,
+        )
+    }
+}
+
 /// The completion instant of every session, by index.
 #[derive(Debug, Clone)]
 pub(crate) struct Schedule {

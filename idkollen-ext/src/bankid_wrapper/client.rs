@@ -14,8 +14,10 @@ use crate::error::Service;
 use crate::error::{Error, ValidationError};
 use crate::identity::Personnummer;
 use crate::poll::{PollPolicy, SessionStatus};
+use crate::telemetry;
 use crate::transport::{Transport, check_base_url};
 
+use super::WRAPPER;
 use super::completion::Completion;
 use super::order::WrapperOrder;
 use super::wire::{self, AuthRequest, Collected, OrderRequest, SignRequest, Started};
@@ -152,7 +154,10 @@ impl WrapperClient {
         let answer = self.post(operation, url, body).await?;
         let started: Started =
             wire::decode(&answer).map_err(|source| Error::Decode { operation, source })?;
-        Ok(WrapperOrder::new(self.clone(), started))
+        // The operation names the flow: `bankid_wrapper_auth` or `bankid_wrapper_sign`.
+        let flow = operation.trim_start_matches("bankid_wrapper_");
+        telemetry::session_started(WRAPPER, flow);
+        Ok(WrapperOrder::new(self.clone(), started, flow))
     }
 
     /// One `POST /collect`, for the polling engine.

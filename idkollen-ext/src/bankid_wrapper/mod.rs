@@ -16,6 +16,9 @@ pub use client::{WrapperClient, WrapperClientBuilder};
 pub use completion::{Cert, Completion, Device, User};
 pub use order::WrapperOrder;
 
+/// The `provider` label of the wrapper's orders in the crate's metrics.
+const WRAPPER: &str = "bankid-wrapper";
+
 /// The wrapper's private answer decoders, reachable by the fuzz targets in `fuzz/` only:
 /// cargo-fuzz builds every crate with `--cfg fuzzing`, and no other build sees this module.
 #[cfg(fuzzing)]

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use crate::error::Error;
 use crate::poll::{Gate, PollPolicy, Poller, Waitable};
 use crate::qr::BankIdQr;
+use crate::telemetry::Labels;
 
+use super::WRAPPER;
 use super::client::WrapperClient;
 use super::completion::Completion;
 use super::source::CollectSource;
@@ -38,13 +40,18 @@ impl fmt::Debug for WrapperOrder {
 impl WrapperOrder {
     /// An order whose start answer arrived just now: the QR code's seconds count from here,
     /// and the first collect may go out a second later.
-    pub(super) fn new(client: WrapperClient, started: Started) -> Self {
+    pub(super) fn new(client: WrapperClient, started: Started, flow: &'static str) -> Self {
+        let labels = Labels {
+            provider: WRAPPER,
+            flow,
+            started: Some(std::time::SystemTime::now()),
+        };
         Self {
             client,
             qr: BankIdQr::new(started.qr_start_token, started.qr_start_secret),
             order_ref: started.order_ref,
             auto_start_token: started.auto_start_token,
-            gate: Arc::new(Gate::new()),
+            gate: Arc::new(Gate::new(labels)),
         }
     }
 

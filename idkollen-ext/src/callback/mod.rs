@@ -15,7 +15,6 @@
 #[cfg(feature = "axum")]
 mod axum;
 mod event;
-pub(crate) mod hub;
 mod signature;
 
 #[cfg(feature = "axum")]

@@ -16,7 +16,7 @@ pub(crate) fn backoff(attempt: u32, max: Duration) -> Duration {
 }
 
 /// A random number without a dependency: `RandomState` is seeded per instance.
-fn random() -> u64 {
+pub(crate) fn random() -> u64 {
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u64(0x9e37_79b9_7f4a_7c15);
     h.finish()

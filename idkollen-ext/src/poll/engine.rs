@@ -9,12 +9,15 @@ use tokio::time::Instant;
 
 use super::backoff::backoff;
 use super::policy::{MIN_INTERVAL, PollPolicy};
+use super::shared::{SharedGate, Turn};
 use super::source::StatusSource;
 use super::status::SessionStatus;
+use crate::codes::{FailureCode, HintCode};
 use crate::error::Error;
+use crate::telemetry::{self, End, Labels};
 
-/// What every copy of one session shares: when the next status read may go out, and
-/// whether the session has ended.
+/// What every copy of one session in this process shares: when the next status read may go
+/// out, whether the session has ended, and the fleet's gate when the process is one of several.
 #[derive(Debug)]
 pub struct Gate {
     next_read: Mutex<Instant>,
@@ -23,25 +26,61 @@ pub struct Gate {
     /// delays them.
     turn: tokio::sync::Mutex<()>,
     finished: AtomicBool,
+    /// Whether a pending status has shown the user at work yet (the first scan).
+    scanned: AtomicBool,
+    labels: Labels,
+    shared: Option<Box<dyn SharedGate>>,
 }
 
 impl Gate {
     /// A gate whose first read is allowed one interval from now: the start request counts
     /// as the first contact with the session.
-    pub(crate) fn new() -> Self {
+    pub(crate) fn new(labels: Labels) -> Self {
         Self {
             next_read: Mutex::new(Instant::now() + MIN_INTERVAL),
             turn: tokio::sync::Mutex::new(()),
             finished: AtomicBool::new(false),
+            scanned: AtomicBool::new(false),
+            labels,
+            shared: None,
         }
     }
 
-    pub(crate) fn finish(&self) {
-        self.finished.store(true, Ordering::SeqCst);
+    /// A gate that also asks the fleet's gate before each read; `due_now` when the fleet's
+    /// gate alone decides the first read.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn with_shared(mut self, shared: Box<dyn SharedGate>, due_now: bool) -> Self {
+        self.shared = Some(shared);
+        if due_now {
+            self.next_read = Mutex::new(Instant::now());
+        }
+        self
+    }
+
+    /// Marks the session as ended; the first time, counts how.
+    pub(crate) fn finish(&self, end: End) {
+        if !self.finished.swap(true, Ordering::SeqCst) {
+            telemetry::session_ended(&self.labels, end);
+        }
     }
 
     pub(crate) fn is_finished(&self) -> bool {
         self.finished.load(Ordering::SeqCst)
+    }
+
+    /// Notes what a status says: the first sign of the user at work, and the end.
+    pub(crate) fn observe<C>(&self, status: &SessionStatus<C>) {
+        match status {
+            SessionStatus::Pending {
+                hint: Some(HintCode::UserSign),
+            } if !self.scanned.swap(true, Ordering::SeqCst) => {
+                telemetry::first_scan(&self.labels);
+            }
+            SessionStatus::Completed(_) => self.finish(End::Completed),
+            SessionStatus::Failed(FailureCode::Cancelled) => self.finish(End::Cancelled),
+            SessionStatus::Failed(_) => self.finish(End::Failed),
+            _ => {}
+        }
     }
 
     fn next_read(&self) -> Instant {
@@ -60,6 +99,12 @@ impl Gate {
     fn delay_next(&self, until: Instant) {
         let mut next = self.next_read.lock().unwrap_or_else(|e| e.into_inner());
         *next = (*next).max(until);
+    }
+
+    /// Sets the next slot, sooner than [`reserve`](Self::reserve) left it: the fleet's gate
+    /// said when this process may ask again.
+    fn retry_at(&self, at: Instant) {
+        *self.next_read.lock().unwrap_or_else(|e| e.into_inner()) = at;
     }
 }
 
@@ -120,9 +165,9 @@ impl<S: StatusSource> Engine<S> {
         }
     }
 
-    /// Marks the session as ended (a final status arrived another way).
-    pub(crate) fn finish(&self) {
-        self.gate.finish();
+    /// Notes a final status that arrived another way (a callback).
+    pub(crate) fn pushed<C>(&self, status: &SessionStatus<C>) {
+        self.gate.observe(status);
     }
 
     /// The next status read that gives an answer, sent at the first moment the rate limit
@@ -136,12 +181,13 @@ impl<S: StatusSource> Engine<S> {
             {
                 return Err(self.deadline_exceeded());
             }
-            match self.read_once().await {
+            match self.read_once(false).await {
                 Ok(snapshot) => {
                     self.failures = 0;
                     return Ok(snapshot);
                 }
                 Err(err) if err.is_rate_limited() => {
+                    telemetry::rate_limited(&self.gate.labels);
                     let wait = err
                         .retry_after()
                         .unwrap_or_else(|| backoff(self.failures + 1, self.policy.max_backoff));
@@ -151,6 +197,7 @@ impl<S: StatusSource> Engine<S> {
                 }
                 Err(err) if is_transient(&err) && self.failures < self.policy.retry_budget => {
                     self.failures += 1;
+                    telemetry::retry(&self.gate.labels);
                     // A 503 may say when to come back; otherwise back off.
                     let wait = err
                         .retry_after()
@@ -170,16 +217,48 @@ impl<S: StatusSource> Engine<S> {
         }
     }
 
-    /// One status read at the next allowed slot, without retries.
-    pub(crate) async fn read_once(&mut self) -> Result<SessionStatus<S::Completed>, Error> {
+    /// One status read at the next allowed slot, without retries; with `accept_shared`, the
+    /// answer another process of the fleet read a moment ago, if there is one.
+    ///
+    /// A waiting loop does not accept shared statuses: its next read would be timed from the
+    /// shared answer rather than from the fleet's lease, and the fleet's final statuses reach
+    /// it as announcements anyway. A single question (`poll_once`) does.
+    pub(crate) async fn read_once(
+        &mut self,
+        mut accept_shared: bool,
+    ) -> Result<SessionStatus<S::Completed>, Error> {
         let _turn = self.gate.turn.lock().await;
-        let slot = self.gate.reserve(self.interval());
-        // A timer rounds up to tokio's next millisecond tick even when its deadline has
-        // passed; a read that is already due goes out at once.
-        if slot > Instant::now() {
-            tokio::time::sleep_until(slot).await;
-        }
+        let shared = self.gate.shared.as_deref();
+        let lease = loop {
+            let slot = self.gate.reserve(self.interval());
+            // A timer rounds up to tokio's next millisecond tick even when its deadline has
+            // passed; a read that is already due goes out at once.
+            if slot > Instant::now() {
+                tokio::time::sleep_until(slot).await;
+            }
+            let Some(shared) = shared else { break None };
+            match shared.turn(accept_shared).await {
+                Turn::Read(lease) => break Some(lease),
+                Turn::Alone => break None,
+                Turn::Wait(wait) => self.gate.retry_at(Instant::now() + wait),
+                Turn::Shared(json) => match self.source.read_shared(&json) {
+                    Some(status) => {
+                        telemetry::status_shared(&self.gate.labels);
+                        self.gate.delay_next(Instant::now() + self.interval());
+                        self.gate.observe(&status);
+                        return Ok(status);
+                    }
+                    None => {
+                        // Bad data under the fleet's key: read instead, and the read replaces it.
+                        tracing::warn!(id = %self.source.id(), "ignored a shared status that is not one of this session's");
+                        accept_shared = false;
+                        self.gate.retry_at(Instant::now());
+                    }
+                },
+            }
+        };
         self.polls += 1;
+        telemetry::status_read(&self.gate.labels);
         let result = {
             // Closed never: the semaphore lives as long as the client.
             let _permit = self.reads.acquire().await;
@@ -193,28 +272,39 @@ impl<S: StatusSource> Engine<S> {
         // that left late in its slot (a busy runtime, a slow connection) arrives less than a
         // second before the next slot's read would: count the next slot from the moment this
         // answer came back, which is after the service saw this read.
-        self.gate.delay_next(Instant::now() + self.interval());
-        match result {
+        let mut next_in = self.interval();
+        let result = match result {
             Err(err) if err.is_rate_limited() => {
                 // Even a caller that does not retry (`poll_once`) must not come back sooner
                 // than the server asked.
                 if let Some(wait) = err.retry_after() {
-                    self.gate.delay_next(Instant::now() + wait);
+                    next_in = next_in.max(wait);
                 }
                 Err(err)
             }
             Err(err) if err.status() == Some(StatusCode::NOT_FOUND) => {
-                self.gate.finish();
+                self.gate.finish(End::Expired);
                 Err(Error::Expired {
                     id: self.source.id().to_owned(),
                 })
             }
-            Ok(snapshot @ (SessionStatus::Completed(_) | SessionStatus::Failed(_))) => {
-                self.gate.finish();
-                Ok(snapshot)
+            Ok(status) => {
+                self.gate.observe(&status);
+                Ok(status)
             }
             other => other,
+        };
+        self.gate.delay_next(Instant::now() + next_in);
+        if let (Some(shared), Some(lease)) = (shared, lease) {
+            let read = result.as_ref().ok().and_then(|status| {
+                Some(super::shared::SharedRead {
+                    json: self.source.share(status)?,
+                    is_final: status.is_final(),
+                })
+            });
+            shared.done(lease, next_in, read).await;
         }
+        result
     }
 
     fn deadline_exceeded(&self) -> Error {

@@ -13,12 +13,21 @@ mod backoff;
 mod engine;
 mod policy;
 mod poller;
+// Only a fleet (feature `redis`) makes shared gates; the engine asks one wherever it is given.
+#[cfg_attr(not(feature = "redis"), allow(dead_code))]
+mod shared;
 mod source;
 mod status;
 
+#[cfg(feature = "redis")]
+pub(crate) use backoff::random;
 pub(crate) use engine::Gate;
+#[cfg(feature = "redis")]
+pub(crate) use policy::MIN_INTERVAL;
 pub use policy::PollPolicy;
 pub use poller::Poller;
 pub(crate) use poller::sealed::Waitable;
+#[cfg(feature = "redis")]
+pub(crate) use shared::{BoxFuture, Lease, SharedGate, SharedRead, Turn};
 pub(crate) use source::{NothingPushed, Pushed, StatusSource};
 pub use status::SessionStatus;

@@ -15,6 +15,7 @@ use super::source::{Pushed, StatusSource};
 use super::status::SessionStatus;
 use crate::codes::HintCode;
 use crate::error::Error;
+use crate::telemetry::End;
 
 pub(crate) mod sealed {
     use super::*;
@@ -86,7 +87,7 @@ pub trait Poller: sealed::Waitable<Source: StatusSource<Completed = Self::Output
         let policy = PollPolicy::default().no_deadline();
         let reads = self.read_limit().clone();
         let mut engine = Engine::new(self.source(), self.gate().clone(), reads, policy);
-        async move { engine.read_once().await }
+        async move { engine.read_once(true).await }
     }
 
     /// A stream of changes for a UI, with the client's poll policy: a
@@ -142,7 +143,11 @@ pub trait Poller: sealed::Waitable<Source: StatusSource<Completed = Self::Output
             match result {
                 Err(err) if err.status() != Some(reqwest::StatusCode::NOT_FOUND) => Err(err),
                 result => {
-                    self.gate().finish();
+                    self.gate().finish(if result.is_ok() {
+                        End::Cancelled
+                    } else {
+                        End::Expired
+                    });
                     result.map_err(|_| Error::Expired {
                         id: self.session_id().to_owned(),
                     })
@@ -179,7 +184,7 @@ impl<S: StatusSource> Waiter<S> {
         tokio::select! {
             biased;
             status = self.pushed.next() => {
-                self.engine.finish();
+                self.engine.pushed(&status);
                 Ok(status)
             }
             result = self.engine.next() => result,

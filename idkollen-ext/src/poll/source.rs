@@ -23,6 +23,20 @@ pub trait StatusSource: Send + Sync + 'static {
     /// Starts listening for pushed final statuses; call before the first read, so that none
     /// pushed in between is missed.
     fn pushed(&self) -> Self::Pushed;
+
+    /// A status this process read, as the JSON other processes of a fleet read it back with
+    /// [`read_shared`](Self::read_shared); `None` when this kind of session is not shared.
+    fn share(&self, status: &SessionStatus<Self::Completed>) -> Option<String> {
+        let _ = status;
+        None
+    }
+
+    /// A status another process read, from its JSON; `None` when it is not a status of this
+    /// session's kind (bad data is ignored, never trusted).
+    fn read_shared(&self, json: &str) -> Option<SessionStatus<Self::Completed>> {
+        let _ = json;
+        None
+    }
 }
 
 /// Final statuses that arrive without a read (a callback). The waiting loop takes whichever

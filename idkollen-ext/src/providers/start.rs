@@ -9,6 +9,7 @@ use crate::error::Error;
 use crate::outcome::Outcome;
 use crate::provider::{Flow, Provider};
 use crate::session::Session;
+use crate::telemetry;
 use crate::tolerant::{self, StatusUnion};
 
 /// Sends a start request exactly once (a retry could start a second session for the same
@@ -39,7 +40,9 @@ where
         .into_handle(provider, flow)?
         .with_callback(callback)
         .started_now();
-    Ok(Session::new(client.clone(), handle).started_now())
+    telemetry::session_started(provider.as_str(), flow.as_str());
+    client.coordination().started(handle.id()).await;
+    Ok(Session::new(client.clone(), handle, true).started_now())
 }
 
 /// A start request: a request body of the generated client that knows the operation it is

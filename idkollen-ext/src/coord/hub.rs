@@ -7,7 +7,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::time::Instant;
 
-use super::event::Callback;
+use crate::callback::Callback;
 
 /// How long a delivered callback is kept for a waiter that has not subscribed yet (the callback
 /// can arrive before the code that started the session calls `wait`).
@@ -86,6 +86,29 @@ impl CallbackHub {
     #[cfg(test)]
     fn len(&self) -> usize {
         self.channels.lock().unwrap().len()
+    }
+
+    /// Hands a callback to the waiters of its session in this process, if there are any; one
+    /// nobody here waits for is not kept (the fleet keeps it).
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn publish_if_waiting(&self, callback: Callback) {
+        let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(channel) = channels.get(callback.id())
+            && channel.sender.receiver_count() > 0
+        {
+            channel.sender.send_replace(Some(Arc::new(callback)));
+        }
+    }
+
+    /// The sessions someone in this process waits for.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    pub(crate) fn waiting_ids(&self) -> Vec<String> {
+        let channels = self.channels.lock().unwrap_or_else(|e| e.into_inner());
+        channels
+            .iter()
+            .filter(|(_, c)| c.sender.receiver_count() > 0)
+            .map(|(id, _)| id.clone())
+            .collect()
     }
 
     /// Publishes a callback to whoever waits for its session, now or within [`KEEP`].
