@@ -6,7 +6,10 @@
 //! and renders with the same [`QrImage`].
 
 mod bankid;
+mod matrix;
 mod render;
+#[cfg(test)]
+mod tests;
 
 pub use bankid::{BankIdQr, QrFrame, qr_auth_code};
 pub use render::{QrError, QrImage};
