@@ -135,10 +135,10 @@ impl RedisCoordinationBuilder {
         self
     }
 
-    /// How long a Redis command may take before the instance stops waiting for Redis and goes
-    /// on alone (1 s by default; when no command has been answered in time for three times that,
-    /// coordination is off until Redis answers again, and a refused connection turns it off at
-    /// once); also the limit of [`connect`](Self::connect).
+    /// How long a Redis command may take (1 s by default): a turn to read that is not answered
+    /// in time is asked for again shortly. When no command has been answered in time for five
+    /// times this long, coordination is off until Redis answers again (a refused or dropped
+    /// connection turns it off at once). Also the limit of [`connect`](Self::connect).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -458,7 +458,7 @@ impl fmt::Display for Failure {
 }
 
 /// After how many timeouts without an answer in time slow answers turn coordination off.
-const SLOW_LIMIT: u32 = 3;
+const SLOW_LIMIT: u32 = 5;
 
 /// Whether an error means Redis cannot be reached (as opposed to a command it refused).
 fn unreachable(err: &redis::RedisError) -> bool {
