@@ -19,8 +19,9 @@ use crate::poll::{BoxFuture, Lease, MIN_INTERVAL, SharedGate, SharedRead, Turn};
 /// How long a lease outlives the interval after its holder's last answer: long enough for a
 /// slow read (no other instance reads meanwhile and lands two reads in one second), short
 /// enough that the others take over soon from an instance that died. An instance that stops
-/// waiting gives its lease back at once.
-const READ_HOLD: Duration = Duration::from_secs(5);
+/// waiting gives its lease back at once. Its holder reads without asking only while at least
+/// half of it is left, so every read it sends has that long to arrive.
+const READ_HOLD: Duration = Duration::from_secs(8);
 
 /// How soon to ask again after a slow answer.
 const SLOW_RETRY: Duration = Duration::from_millis(200);
@@ -37,15 +38,18 @@ end
 ";
 
 /// KEYS: lease, status, account budget. ARGV: token, hold (ms), accept shared (1/0), the
-/// budget's spacing of reads (µs, 0 for none). Answers {0, ''} (read now), {1, status}
-/// (another instance's fresh read), or {2, ms} (ask again after ms).
+/// budget's spacing of reads (µs, 0 for none). Answers {0, ''} (read now: the lease is this
+/// instance's for the hold from now), {1, status} (another instance's fresh read), or {2, ms}
+/// (ask again after ms).
 const TURN: &str = r"
 if ARGV[3] == '1' then
   local shared = get(KEYS[2])
   if shared then return {1, shared} end
 end
 local holder = get(KEYS[1])
-if holder ~= ARGV[1] then
+if holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+else
   if holder or not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
     local ttl = redis.call('PTTL', KEYS[1])
     if ttl < 0 then
@@ -225,6 +229,9 @@ impl RedisGate {
             return;
         }
         let (json, is_final) = read.map_or((String::new(), false), |r| (r.json, r.is_final));
+        // Redis counts the renewed lease from a moment after this one, however long its answer
+        // takes to come back.
+        let sent = Instant::now();
         let announcement = if is_final {
             fleet.message(&self.id, &json)
         } else {
@@ -250,10 +257,8 @@ impl RedisGate {
                     .await
             })
             .await;
-        // Held until well before the lease ends: Redis counted its expiry from a moment
-        // before this answer arrived here.
         *self.held_until() = match done {
-            Ok(1) => Some(Instant::now() + next_in + READ_HOLD / 2),
+            Ok(1) => Some(sent + next_in + READ_HOLD / 2),
             _ => None,
         };
     }
