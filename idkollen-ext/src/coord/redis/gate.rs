@@ -23,8 +23,9 @@ use crate::poll::{BoxFuture, Lease, MIN_INTERVAL, SharedGate, SharedRead, Turn};
 /// half of it is left, so every read it sends has that long to arrive.
 const READ_HOLD: Duration = Duration::from_secs(8);
 
-/// How soon to ask again after a slow answer.
-const SLOW_RETRY: Duration = Duration::from_millis(200);
+/// How soon to ask again after a slow answer: the usual cadence, not sooner, so that an
+/// overloaded instance (or Redis) does not answer its own slowness with more requests.
+const SLOW_RETRY: Duration = MIN_INTERVAL;
 
 /// A foreign value under one of our keys (another type than a string) is removed rather than
 /// failing every turn: the keys are ours by their prefix.
@@ -217,7 +218,7 @@ impl RedisGate {
                 Turn::Wait(Duration::from_millis(ms.clamp(1, millis(MIN_INTERVAL))))
             }
             // A busy moment: the lease may or may not be ours now, so reading could land a
-            // second read in the same second; ask again shortly.
+            // second read in the same second; ask again at the next slot.
             Err(Missed::Slow) => Turn::Wait(SLOW_RETRY),
             Ok(_) | Err(_) => Turn::Alone,
         }
