@@ -94,9 +94,16 @@ end
 return held
 ";
 
-/// KEYS: lease. ARGV: token. Gives the lease back if it is still this instance's.
+/// KEYS: lease. ARGV: token, when the next read may go out (ms from now, 0 for now). Gives
+/// the lease back, if it is still this instance's, for that moment.
 const RELEASE: &str = r"
-if get(KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if get(KEYS[1]) == ARGV[1] then
+  if tonumber(ARGV[2]) > 0 then
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  else
+    redis.call('DEL', KEYS[1])
+  end
+end
 return 1
 ";
 
@@ -142,6 +149,9 @@ pub(crate) struct RedisGate {
     /// Until when this gate surely holds the lease (by this process's clock, well within the
     /// lease's expiry), so its reads need not ask Redis first.
     held_until: Mutex<Option<Instant>>,
+    /// When the next read may go out after this gate's last one (its answer plus the
+    /// interval), which is when a lease given back frees the session for the others.
+    free_at: Mutex<Option<Instant>>,
 }
 
 impl std::fmt::Debug for RedisGate {
@@ -159,6 +169,7 @@ impl RedisGate {
             id: id.to_owned(),
             token: fleet.token(),
             held_until: Mutex::new(None),
+            free_at: Mutex::new(None),
             fleet,
         }
     }
@@ -225,6 +236,7 @@ impl RedisGate {
     }
 
     async fn release(&self, lease: Lease, next_in: Duration, read: Option<SharedRead>) {
+        *self.free_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + next_in);
         let fleet = &self.fleet;
         if !fleet.is_connected() {
             return;
@@ -267,11 +279,18 @@ impl RedisGate {
 
 impl Drop for RedisGate {
     /// The last waiter on the session in this process is gone: another instance still
-    /// waiting takes over at once rather than when the lease would end.
+    /// waiting takes over when this one's next read would have gone out, rather than when the
+    /// lease would end (and not sooner, which could land two reads in one second).
     fn drop(&mut self) {
         if self.held_until().take().is_none() || !self.fleet.is_connected() {
             return;
         }
+        let free_at = self
+            .free_at
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let free_in = free_at.map_or(0, |at| millis(at.saturating_duration_since(Instant::now())));
         let (fleet, lease, token) = (self.fleet.clone(), self.lease.clone(), self.token.clone());
         self.fleet.runtime.spawn(async move {
             let _ = fleet
@@ -281,6 +300,7 @@ impl Drop for RedisGate {
                         release
                             .key(lease)
                             .arg(token)
+                            .arg(free_in)
                             .invoke_async::<i64>(&mut con)
                             .await
                     }
