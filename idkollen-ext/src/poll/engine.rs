@@ -160,7 +160,6 @@ impl<S: StatusSource> Engine<S> {
                     return Ok(snapshot);
                 }
                 Err(err) if err.is_rate_limited() => {
-                    telemetry::rate_limited(&self.gate.labels);
                     let wait = err
                         .retry_after()
                         .unwrap_or_else(|| backoff(self.failures + 1, self.policy.max_backoff));
@@ -240,6 +239,7 @@ impl<S: StatusSource> Engine<S> {
         let mut next_in = self.policy.interval;
         let result = match result {
             Err(err) if err.is_rate_limited() => {
+                telemetry::rate_limited(&self.gate.labels);
                 // Even a caller that does not retry (`poll_once`) must not come back sooner
                 // than the server asked.
                 if let Some(wait) = err.retry_after() {
