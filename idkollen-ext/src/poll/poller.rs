@@ -82,7 +82,7 @@ pub trait Poller: sealed::Waitable<Source: StatusSource<Completed = Self::Output
     fn poll_once(&self) -> impl Future<Output = Result<SessionStatus<Self::Output>, Error>> + Send {
         let policy = PollPolicy::default().no_deadline();
         let mut engine = Engine::new(self.source(), self.gate().clone(), policy);
-        async move { engine.read_once(true).await }
+        async move { engine.read_once().await }
     }
 
     /// A stream of changes for a UI, with the client's poll policy: a

@@ -40,14 +40,14 @@ end
 
 /// KEYS: lease, status, account budget. ARGV: token, hold (ms), accept shared (1/0), the
 /// budget's spacing of reads (µs, 0 for none). Answers {0, ''} (read now: the lease is this
-/// instance's for the hold from now), {1, status} (another instance's fresh read), or {2, ms}
-/// (ask again after ms).
+/// instance's for the hold from now), {1, status} (another instance's fresh read; never to the
+/// lease's holder, whose own last read it is), or {2, ms} (ask again after ms).
 const TURN: &str = r"
-if ARGV[3] == '1' then
+local holder = get(KEYS[1])
+if ARGV[3] == '1' and holder ~= ARGV[1] then
   local shared = get(KEYS[2])
   if shared then return {1, shared} end
 end
-local holder = get(KEYS[1])
 if holder == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 else
