@@ -7,7 +7,7 @@
 //! | key | holds | expires |
 //! |---|---|---|
 //! | `{prefix}:{<id>}:lease` | the token of the instance that reads the session (it reads on, renewing the lease with each answer) | the interval plus `READ_HOLD` after its holder's last answer; removed when the holder stops waiting |
-//! | `{prefix}:{<id>}:status` | the status object last read by any instance (JSON) | after the freshness (1 s by default) |
+//! | `{prefix}:{<id>}:status` | the status object last read by any instance (JSON) | after the freshness (2 s by default) |
 //! | `{prefix}:{<id>}:final` | the session's final status (a callback's body, or a final read) | after [`KEEP`] |
 //! | `{prefix}:account:<account>:reads` | the account's next free read (µs), with a read budget | a second after it |
 //!
@@ -128,8 +128,9 @@ impl RedisCoordinationBuilder {
     }
 
     /// How old a status another instance read may be and still answer a wait or a
-    /// [`Poller::poll_once`](crate::Poller::poll_once) without a read of IDkollen (1 s by
-    /// default: within that second the service would refuse another read anyway).
+    /// [`Poller::poll_once`](crate::Poller::poll_once) without a read of IDkollen: 2 s by
+    /// default, two of the reading instance's intervals, so that the next read's status
+    /// replaces it before it lapses and the other instances' waits always find one.
     pub fn status_freshness(mut self, freshness: Duration) -> Self {
         self.status_freshness = freshness;
         self
@@ -218,7 +219,7 @@ impl RedisCoordination {
             url: SecretString::from(url.into()),
             prefix: "idkollen".to_owned(),
             account_reads_per_second: None,
-            status_freshness: Duration::from_secs(1),
+            status_freshness: 2 * crate::poll::MIN_INTERVAL,
             timeout: Duration::from_secs(1),
         }
     }
