@@ -181,13 +181,12 @@ impl<S: StatusSource> Engine<S> {
             {
                 return Err(self.deadline_exceeded());
             }
-            match self.read_once(false).await {
+            match self.read_once().await {
                 Ok(snapshot) => {
                     self.failures = 0;
                     return Ok(snapshot);
                 }
                 Err(err) if err.is_rate_limited() => {
-                    telemetry::rate_limited(&self.gate.labels);
                     let wait = err
                         .retry_after()
                         .unwrap_or_else(|| backoff(self.failures + 1, self.policy.max_backoff));
@@ -217,18 +216,13 @@ impl<S: StatusSource> Engine<S> {
         }
     }
 
-    /// One status read at the next allowed slot, without retries; with `accept_shared`, the
-    /// answer another process of the fleet read a moment ago, if there is one.
-    ///
-    /// A waiting loop does not accept shared statuses: its next read would be timed from the
-    /// shared answer rather than from the fleet's lease, and the fleet's final statuses reach
-    /// it as announcements anyway. A single question (`poll_once`) does.
-    pub(crate) async fn read_once(
-        &mut self,
-        mut accept_shared: bool,
-    ) -> Result<SessionStatus<S::Completed>, Error> {
+    /// One status read at the next allowed slot, without retries, or the status another
+    /// process of the fleet read a moment ago (the fleet's gate never offers the reader its own),
+    /// so that every waiter on a session, wherever it is, sees its hints.
+    pub(crate) async fn read_once(&mut self) -> Result<SessionStatus<S::Completed>, Error> {
         let _turn = self.gate.turn.lock().await;
         let shared = self.gate.shared.as_deref();
+        let mut accept_shared = true;
         let lease = loop {
             let slot = self.gate.reserve(self.interval());
             // A timer rounds up to tokio's next millisecond tick even when its deadline has
@@ -275,6 +269,7 @@ impl<S: StatusSource> Engine<S> {
         let mut next_in = self.interval();
         let result = match result {
             Err(err) if err.is_rate_limited() => {
+                telemetry::rate_limited(&self.gate.labels);
                 // Even a caller that does not retry (`poll_once`) must not come back sooner
                 // than the server asked.
                 if let Some(wait) = err.retry_after() {

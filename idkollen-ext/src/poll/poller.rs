@@ -87,7 +87,7 @@ pub trait Poller: sealed::Waitable<Source: StatusSource<Completed = Self::Output
         let policy = PollPolicy::default().no_deadline();
         let reads = self.read_limit().clone();
         let mut engine = Engine::new(self.source(), self.gate().clone(), reads, policy);
-        async move { engine.read_once(true).await }
+        async move { engine.read_once().await }
     }
 
     /// A stream of changes for a UI, with the client's poll policy: a

@@ -292,6 +292,45 @@ async fn a_status_one_instance_read_answers_another_without_a_read() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_instance_that_does_not_read_sees_the_hints_of_the_one_that_does() {
+    let Some(redis) = RedisServer::shared() else {
+        return;
+    };
+    // Pending with outstandingTransaction, then started, then userSign, completed at 4 s.
+    let sb = sandbox(Timings {
+        started_after: Duration::from_millis(1500),
+        user_sign_after: Duration::from_millis(2500),
+        complete_after: Duration::from_secs(4),
+        ..Timings::fast()
+    })
+    .await;
+    let instances = fleet(&sb, &redis, &prefix("hints"), 2).await;
+    let session = start(&instances[0], "sandbox:complete", None).await;
+    let id = session.id().to_owned();
+    let reader = tokio::spawn(completes(session.clone()));
+    let elsewhere = resume(&instances[1], &session);
+    let seen: Vec<_> = elsewhere.updates().collect().await;
+    reader.await.unwrap().unwrap();
+    let hints: Vec<String> = seen
+        .iter()
+        .filter_map(|item| match item {
+            Ok(SessionStatus::Pending { hint: Some(hint) }) => Some(hint.as_str().to_owned()),
+            _ => None,
+        })
+        .collect();
+    assert!(hints.iter().any(|h| h == "userSign"), "{hints:?}");
+    assert!(
+        matches!(seen.last(), Some(Ok(SessionStatus::Completed(_)))),
+        "{seen:?}"
+    );
+    // One instance read, once a second: not two instances each once a second.
+    let reads = reads(&sb, &id);
+    assert!(reads <= 6, "{reads} reads in about 5 s");
+    assert_eq!(sb.rate_limited_count(), 0);
+    sb.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_killed_mid_run_and_started_again_loses_no_session() {
     let Some(mut redis) = RedisServer::own() else {
         return;

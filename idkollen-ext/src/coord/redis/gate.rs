@@ -19,11 +19,13 @@ use crate::poll::{BoxFuture, Lease, MIN_INTERVAL, SharedGate, SharedRead, Turn};
 /// How long a lease outlives the interval after its holder's last answer: long enough for a
 /// slow read (no other instance reads meanwhile and lands two reads in one second), short
 /// enough that the others take over soon from an instance that died. An instance that stops
-/// waiting gives its lease back at once.
-const READ_HOLD: Duration = Duration::from_secs(5);
+/// waiting gives its lease back at once. Its holder reads without asking only while at least
+/// half of it is left, so every read it sends has that long to arrive.
+const READ_HOLD: Duration = Duration::from_secs(8);
 
-/// How soon to ask again after a slow answer.
-const SLOW_RETRY: Duration = Duration::from_millis(200);
+/// How soon to ask again after a slow answer: the usual cadence, not sooner, so that an
+/// overloaded instance (or Redis) does not answer its own slowness with more requests.
+const SLOW_RETRY: Duration = MIN_INTERVAL;
 
 /// A foreign value under one of our keys (another type than a string) is removed rather than
 /// failing every turn: the keys are ours by their prefix.
@@ -37,15 +39,18 @@ end
 ";
 
 /// KEYS: lease, status, account budget. ARGV: token, hold (ms), accept shared (1/0), the
-/// budget's spacing of reads (µs, 0 for none). Answers {0, ''} (read now), {1, status}
-/// (another instance's fresh read), or {2, ms} (ask again after ms).
+/// budget's spacing of reads (µs, 0 for none). Answers {0, ''} (read now: the lease is this
+/// instance's for the hold from now), {1, status} (another instance's fresh read; never to the
+/// lease's holder, whose own last read it is), or {2, ms} (ask again after ms).
 const TURN: &str = r"
-if ARGV[3] == '1' then
+local holder = get(KEYS[1])
+if ARGV[3] == '1' and holder ~= ARGV[1] then
   local shared = get(KEYS[2])
   if shared then return {1, shared} end
 end
-local holder = get(KEYS[1])
-if holder ~= ARGV[1] then
+if holder == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+else
   if holder or not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
     local ttl = redis.call('PTTL', KEYS[1])
     if ttl < 0 then
@@ -89,9 +94,16 @@ end
 return held
 ";
 
-/// KEYS: lease. ARGV: token. Gives the lease back if it is still this instance's.
+/// KEYS: lease. ARGV: token, when the next read may go out (ms from now, 0 for now). Gives
+/// the lease back, if it is still this instance's, for that moment.
 const RELEASE: &str = r"
-if get(KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if get(KEYS[1]) == ARGV[1] then
+  if tonumber(ARGV[2]) > 0 then
+    redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  else
+    redis.call('DEL', KEYS[1])
+  end
+end
 return 1
 ";
 
@@ -137,6 +149,9 @@ pub(crate) struct RedisGate {
     /// Until when this gate surely holds the lease (by this process's clock, well within the
     /// lease's expiry), so its reads need not ask Redis first.
     held_until: Mutex<Option<Instant>>,
+    /// When the next read may go out after this gate's last one (its answer plus the
+    /// interval), which is when a lease given back frees the session for the others.
+    free_at: Mutex<Option<Instant>>,
 }
 
 impl std::fmt::Debug for RedisGate {
@@ -154,6 +169,7 @@ impl RedisGate {
             id: id.to_owned(),
             token: fleet.token(),
             held_until: Mutex::new(None),
+            free_at: Mutex::new(None),
             fleet,
         }
     }
@@ -213,18 +229,22 @@ impl RedisGate {
                 Turn::Wait(Duration::from_millis(ms.clamp(1, millis(MIN_INTERVAL))))
             }
             // A busy moment: the lease may or may not be ours now, so reading could land a
-            // second read in the same second; ask again shortly.
+            // second read in the same second; ask again at the next slot.
             Err(Missed::Slow) => Turn::Wait(SLOW_RETRY),
             Ok(_) | Err(_) => Turn::Alone,
         }
     }
 
     async fn release(&self, lease: Lease, next_in: Duration, read: Option<SharedRead>) {
+        *self.free_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now() + next_in);
         let fleet = &self.fleet;
         if !fleet.is_connected() {
             return;
         }
         let (json, is_final) = read.map_or((String::new(), false), |r| (r.json, r.is_final));
+        // Redis counts the renewed lease from a moment after this one, however long its answer
+        // takes to come back.
+        let sent = Instant::now();
         let announcement = if is_final {
             fleet.message(&self.id, &json)
         } else {
@@ -250,10 +270,8 @@ impl RedisGate {
                     .await
             })
             .await;
-        // Held until well before the lease ends: Redis counted its expiry from a moment
-        // before this answer arrived here.
         *self.held_until() = match done {
-            Ok(1) => Some(Instant::now() + next_in + READ_HOLD / 2),
+            Ok(1) => Some(sent + next_in + READ_HOLD / 2),
             _ => None,
         };
     }
@@ -261,11 +279,18 @@ impl RedisGate {
 
 impl Drop for RedisGate {
     /// The last waiter on the session in this process is gone: another instance still
-    /// waiting takes over at once rather than when the lease would end.
+    /// waiting takes over when this one's next read would have gone out, rather than when the
+    /// lease would end (and not sooner, which could land two reads in one second).
     fn drop(&mut self) {
         if self.held_until().take().is_none() || !self.fleet.is_connected() {
             return;
         }
+        let free_at = self
+            .free_at
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let free_in = free_at.map_or(0, |at| millis(at.saturating_duration_since(Instant::now())));
         let (fleet, lease, token) = (self.fleet.clone(), self.lease.clone(), self.token.clone());
         self.fleet.runtime.spawn(async move {
             let _ = fleet
@@ -275,6 +300,7 @@ impl Drop for RedisGate {
                         release
                             .key(lease)
                             .arg(token)
+                            .arg(free_in)
                             .invoke_async::<i64>(&mut con)
                             .await
                     }

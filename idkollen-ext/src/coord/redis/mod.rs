@@ -7,7 +7,7 @@
 //! | key | holds | expires |
 //! |---|---|---|
 //! | `{prefix}:{<id>}:lease` | the token of the instance that reads the session (it reads on, renewing the lease with each answer) | the interval plus `READ_HOLD` after its holder's last answer; removed when the holder stops waiting |
-//! | `{prefix}:{<id>}:status` | the status object last read by any instance (JSON) | after the freshness (1 s by default) |
+//! | `{prefix}:{<id>}:status` | the status object last read by any instance (JSON) | after the freshness (2 s by default) |
 //! | `{prefix}:{<id>}:final` | the session's final status (a callback's body, or a final read) | after [`KEEP`] |
 //! | `{prefix}:account:<account>:reads` | the account's next free read (µs), with a read budget | a second after it |
 //!
@@ -128,17 +128,18 @@ impl RedisCoordinationBuilder {
     }
 
     /// How old a status another instance read may be and still answer a wait or a
-    /// [`Poller::poll_once`](crate::Poller::poll_once) without a read of IDkollen (1 s by
-    /// default: within that second the service would refuse another read anyway).
+    /// [`Poller::poll_once`](crate::Poller::poll_once) without a read of IDkollen: 2 s by
+    /// default, two of the reading instance's intervals, so that the next read's status
+    /// replaces it before it lapses and the other instances' waits always find one.
     pub fn status_freshness(mut self, freshness: Duration) -> Self {
         self.status_freshness = freshness;
         self
     }
 
-    /// How long a Redis command may take before the instance stops waiting for Redis and goes
-    /// on alone (1 s by default; when no command has been answered in time for three times that,
-    /// coordination is off until Redis answers again, and a refused connection turns it off at
-    /// once); also the limit of [`connect`](Self::connect).
+    /// How long a Redis command may take (1 s by default): a turn to read that is not answered
+    /// in time is asked for again shortly. When no command has been answered in time for five
+    /// times this long, coordination is off until Redis answers again (a refused or dropped
+    /// connection turns it off at once). Also the limit of [`connect`](Self::connect).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -218,7 +219,7 @@ impl RedisCoordination {
             url: SecretString::from(url.into()),
             prefix: "idkollen".to_owned(),
             account_reads_per_second: None,
-            status_freshness: Duration::from_secs(1),
+            status_freshness: 2 * crate::poll::MIN_INTERVAL,
             timeout: Duration::from_secs(1),
         }
     }
@@ -458,7 +459,7 @@ impl fmt::Display for Failure {
 }
 
 /// After how many timeouts without an answer in time slow answers turn coordination off.
-const SLOW_LIMIT: u32 = 3;
+const SLOW_LIMIT: u32 = 5;
 
 /// Whether an error means Redis cannot be reached (as opposed to a command it refused).
 fn unreachable(err: &redis::RedisError) -> bool {
