@@ -17,5 +17,6 @@ pub mod fleet;
 pub mod load;
 pub mod proc_stats;
 pub mod rng;
+pub mod sandbox_process;
 pub mod server;
 pub mod stats;

@@ -10,7 +10,7 @@
 //! target/release/memory --sessions 10000 --mode official
 //! ```
 
-use std::process::{Child, Command, ExitCode, Stdio};
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,13 +19,11 @@ use futures::StreamExt as _;
 use identisure_client::models::{BankIdSeAuthRequest, BankIdSeStatus};
 use identisure_client::{IdentisureClientBuilder, PollOptions};
 use idkollen_bench::proc_stats;
+use idkollen_bench::sandbox_process::{ACCOUNT, CALLBACK_SECRET, SECRET, SandboxProcess};
 use idkollen_ext::{Client, PollPolicy, Poller};
 
 /// The refId that keeps a sandbox session pending until the control API completes it.
 const MANUAL: &str = "sandbox:manual";
-const ACCOUNT: &str = "memory-bench";
-const SECRET: &str = "memory-bench-secret";
-const CALLBACK_SECRET: &str = "memory-bench-callback-secret";
 
 /// Which client waits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -69,58 +67,13 @@ fn main() -> ExitCode {
 
 type RunError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The sandbox process; killed when dropped.
-struct SandboxProcess {
-    child: Child,
-    base_url: String,
-}
-
-impl Drop for SandboxProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_sandbox() -> Result<SandboxProcess, RunError> {
-    let exe = std::env::current_exe()?;
-    let bin = exe.with_file_name("idkollen-sandbox");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let child = Command::new(&bin)
-        .args(["--bind", &format!("127.0.0.1:{port}")])
-        .args(["--account-id", ACCOUNT, "--secret-key", SECRET])
-        .args(["--callback-secret", CALLBACK_SECRET])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| {
-            format!(
-                "{} (build it: cargo build --release -p idkollen-sandbox): {e}",
-                bin.display()
-            )
-        })?;
-    let process = SandboxProcess {
-        child,
-        base_url: format!("http://127.0.0.1:{port}"),
-    };
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Ok(process);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Err("the sandbox did not start".into())
-}
-
 fn run(args: &Args) -> Result<(), RunError> {
-    let sandbox = start_sandbox()?;
+    let sandbox = SandboxProcess::start()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(args.workers)
         .enable_all()
         .build()?;
-    runtime.block_on(wait_on_sessions(args, &sandbox.base_url))
+    runtime.block_on(wait_on_sessions(args, sandbox.base_url()))
 }
 
 async fn wait_on_sessions(args: &Args, base_url: &str) -> Result<(), RunError> {

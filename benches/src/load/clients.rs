@@ -1,14 +1,19 @@
 //! The clients under load: how each mode starts a session and waits for its outcome.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 
 use identisure_client::models::{BankIdSeAuthRequest, BankIdSeStatus};
 use identisure_client::{IdentisureClient, IdentisureClientBuilder, PollOptions};
 use idkollen_ext::types::BankIdSeCompleted;
 use idkollen_ext::{Client, Poller, Session};
 use idkollen_sandbox::Sandbox;
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
-use super::Mode;
+use super::{LoadConfig, Mode};
 
 /// The refId that keeps a sandbox session pending until the control API completes it.
 pub(crate) const MANUAL: &str = "sandbox:manual";
@@ -30,13 +35,89 @@ pub(crate) enum Fleet {
     },
     /// identisure-client.
     Official(Arc<IdentisureClient>),
+    /// reqwest + serde_json by hand.
+    Raw(Arc<Raw>),
+}
+
+/// The hand-written client: what any client must do at the least.
+pub(crate) struct Raw {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Raw {
+    /// A `reqwest::Client` with idkollen-ext's timeouts, sending the credentials by default.
+    fn new(sb: &Sandbox, http2: bool) -> Result<Self, RunError> {
+        let credentials = format!("{}:{}", sb.account_id(), sb.secret_key());
+        let mut auth = HeaderValue::try_from(format!("Basic {}", BASE64.encode(credentials)))?;
+        auth.set_sensitive(true);
+        let mut http = reqwest::Client::builder()
+            .default_headers(HeaderMap::from_iter([(AUTHORIZATION, auth)]))
+            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(10));
+        if http2 {
+            http = http.http2_prior_knowledge();
+        }
+        Ok(Self {
+            http: http.build()?,
+            base: sb.base_url(),
+        })
+    }
+
+    async fn start(&self) -> Result<String, RunError> {
+        let status: RawStatus = self
+            .http
+            .post(format!("{}/v3/bankid-se/auth", self.base))
+            .json(&serde_json::json!({ "refId": MANUAL }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        match status.status.as_str() {
+            "PENDING" => Ok(status.id),
+            other => Err(format!("the start answered {other}").into()),
+        }
+    }
+
+    /// A read a second, counted from the previous answer, until the session ends.
+    async fn wait(&self, id: &str) -> Result<(), String> {
+        let url = format!("{}/v3/bankid-se/auth/{id}", self.base);
+        loop {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            let read = async {
+                self.http
+                    .get(&url)
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .json::<RawStatus>()
+                    .await
+            };
+            let status = read.await.map_err(|e| e.to_string())?;
+            match status.status.as_str() {
+                "PENDING" => continue,
+                "COMPLETED" if status.ssn.as_deref() == Some(PERSONA_SSN) => return Ok(()),
+                other => return Err(format!("ended with {other}")),
+            }
+        }
+    }
+}
+
+/// The fields of a BankID SE status the hand-written client looks at.
+#[derive(serde::Deserialize)]
+struct RawStatus {
+    id: String,
+    status: String,
+    ssn: Option<String>,
 }
 
 impl Fleet {
     /// The client of `mode` for `sb`, speaking HTTP/2 by prior knowledge if `http2` (the
     /// idkollen-ext modes only). In callbacks mode this also serves the client's callback
     /// endpoint on loopback, on the current runtime.
-    pub(crate) async fn new(mode: Mode, sb: &Sandbox, http2: bool) -> Result<Self, RunError> {
+    pub(crate) async fn new(config: &LoadConfig, sb: &Sandbox) -> Result<Self, RunError> {
+        let (mode, http2) = (config.mode, config.http2);
         if http2 && mode == Mode::Official {
             return Err(
                 "--http2 is for the idkollen-ext modes; the official client has no such setting"
@@ -48,12 +129,15 @@ impl Fleet {
             if http2 {
                 http = http.http2_prior_knowledge();
             }
-            Client::builder()
+            let mut client = Client::builder()
                 .base_url(sb.base_url())
                 .credentials(sb.account_id(), sb.secret_key().to_owned())
                 .callback_secret(sb.callback_secret().to_owned())
-                .http_client(http)
-                .build()
+                .http_client(http);
+            if let Some(bound) = config.max_reads_in_flight {
+                client = client.max_reads_in_flight(bound);
+            }
+            client.build()
         };
         Ok(match mode {
             Mode::Default => Fleet::Ext {
@@ -75,6 +159,7 @@ impl Fleet {
                     callback_url: Some(url),
                 }
             }
+            Mode::Raw => Fleet::Raw(Arc::new(Raw::new(sb, http2)?)),
             Mode::Official => Fleet::Official(Arc::new(
                 IdentisureClientBuilder::new(sb.account_id(), sb.secret_key())
                     .base_url(sb.base_url())
@@ -106,6 +191,7 @@ impl Fleet {
                     other => Err(format!("the start answered {other:?}").into()),
                 }
             }
+            Fleet::Raw(raw) => Ok(Waiting::Raw(raw.clone(), raw.start().await?)),
         }
     }
 }
@@ -116,6 +202,8 @@ pub(crate) enum Waiting {
     Ext(Box<Session<BankIdSeCompleted>>),
     /// The official client and the session id.
     Official(Arc<IdentisureClient>, String),
+    /// The hand-written client and the session id.
+    Raw(Arc<Raw>, String),
 }
 
 impl Waiting {
@@ -123,7 +211,7 @@ impl Waiting {
     pub(crate) fn id(&self) -> &str {
         match self {
             Waiting::Ext(session) => session.id(),
-            Waiting::Official(_, id) => id,
+            Waiting::Official(_, id) | Waiting::Raw(_, id) => id,
         }
     }
 
@@ -148,6 +236,7 @@ impl Waiting {
                     Err(e) => Err(e.to_string()),
                 }
             }
+            Waiting::Raw(raw, id) => raw.wait(&id).await,
         }
     }
 }

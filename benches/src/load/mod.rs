@@ -37,6 +37,9 @@ pub enum Mode {
     /// idkollen-ext's `Session::wait` with a callback URL pointing at `callback::router`, served
     /// in the same process: the wait ends on the callback.
     Callbacks,
+    /// The floor: a hand-written loop of reqwest + serde_json, a read a second counted from
+    /// the previous answer (idkollen-ext's cadence), no gate, no retries.
+    Raw,
 }
 
 impl Mode {
@@ -46,6 +49,7 @@ impl Mode {
             Mode::Default => "default",
             Mode::Official => "official",
             Mode::Callbacks => "callbacks",
+            Mode::Raw => "raw",
         }
     }
 }
@@ -63,6 +67,8 @@ pub struct LoadConfig {
     pub workers: usize,
     /// idkollen-ext speaks HTTP/2 (by prior knowledge) instead of HTTP/1.1.
     pub http2: bool,
+    /// idkollen-ext's bound on status reads in flight; its default when `None`.
+    pub max_reads_in_flight: Option<usize>,
 }
 
 impl LoadConfig {
@@ -74,6 +80,7 @@ impl LoadConfig {
             pace: Pace::default(),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             http2: false,
+            max_reads_in_flight: None,
         }
     }
 }
@@ -152,7 +159,7 @@ async fn wait_all(
     sb: &Arc<Sandbox>,
     server: &SandboxServer,
 ) -> Result<Waited, RunError> {
-    let fleet = Fleet::new(config.mode, sb, config.http2).await?;
+    let fleet = Fleet::new(config, sb).await?;
     let mut ids = Vec::with_capacity(config.sessions);
     let mut waiters = Vec::with_capacity(config.sessions);
     let mut starts = futures::stream::iter(0..config.sessions)

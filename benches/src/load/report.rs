@@ -61,6 +61,11 @@ impl LoadReport {
         self.requests as f64 / self.wall.as_secs_f64().max(f64::EPSILON)
     }
 
+    /// The client runtime's CPU time per request the sandbox served (starts and reads).
+    pub fn client_cpu_per_request(&self) -> Duration {
+        self.cpu_client / u32::try_from(self.requests.max(1)).unwrap_or(u32::MAX)
+    }
+
     /// The report as a JSON object (durations in milliseconds, memory in KiB).
     pub fn to_json(&self) -> Value {
         let ms = |d: Duration| d.as_secs_f64() * 1000.0;
@@ -85,6 +90,7 @@ impl LoadReport {
                 "total": ms(self.cpu_total),
                 "client": ms(self.cpu_client),
                 "sandbox": ms(self.cpu_sandbox),
+                "clientPerRequestUs": self.client_cpu_per_request().as_secs_f64() * 1e6,
             },
             "rssKib": {
                 "before": self.rss_before_kib,
@@ -126,6 +132,7 @@ impl fmt::Display for LoadReport {
             f,
             " requests={} status_reads={} wall_s={:.2} req_per_s={:.0} http_429={} callbacks={} \
              start_phase_s={:.2} cpu_s total={:.2} client={:.2} sandbox={:.2} \
+             client_cpu_per_request_us={:.1} \
              rss_mib before={:.1} after={:.1} peak={:.1} connections accepted={} peak={}",
             self.requests,
             self.status_reads,
@@ -137,6 +144,7 @@ impl fmt::Display for LoadReport {
             self.cpu_total.as_secs_f64(),
             self.cpu_client.as_secs_f64(),
             self.cpu_sandbox.as_secs_f64(),
+            self.client_cpu_per_request().as_secs_f64() * 1e6,
             mib(self.rss_before_kib),
             mib(self.rss_after_kib),
             mib(self.peak_rss_kib),

@@ -27,7 +27,7 @@ pub use self::redis::{RedisCoordination, RedisCoordinationBuilder};
 pub(crate) struct Coordination {
     /// One rate-limit gate per live session, so every `Session` of one id made from this
     /// client (resumed twice, say) shares one budget of a read per second.
-    gates: Mutex<HashMap<String, Weak<Gate>>>,
+    gates: Mutex<Gates>,
     /// Callbacks on their way to the sessions waiting for them in this process.
     callbacks: Arc<CallbackHub>,
     #[cfg(feature = "redis")]
@@ -60,10 +60,9 @@ impl Coordination {
         started_here: bool,
     ) -> Arc<Gate> {
         let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(gate) = gates.get(&key).and_then(Weak::upgrade) {
+        if let Some(gate) = gates.live.get(&key).and_then(Weak::upgrade) {
             return gate;
         }
-        gates.retain(|_, g| g.strong_count() > 0);
         let gate = Gate::new(labels);
         #[cfg(feature = "redis")]
         let gate = match &self.fleet {
@@ -111,6 +110,29 @@ impl Coordination {
     }
 }
 
+/// The gates of the sessions alive in this process, by key.
+#[derive(Debug, Default)]
+struct Gates {
+    live: HashMap<String, Weak<Gate>>,
+    /// The size at which the map is next swept of gates whose sessions are gone: twice what
+    /// was left after the last sweep, so that a sweep (which visits every entry) costs each
+    /// insertion O(1) however many sessions wait.
+    sweep_at: usize,
+}
+
+impl Gates {
+    /// The least size worth a sweep.
+    const MIN_SWEEP: usize = 64;
+
+    fn insert(&mut self, key: String, gate: Weak<Gate>) {
+        if self.live.len() >= self.sweep_at {
+            self.live.retain(|_, g| g.strong_count() > 0);
+            self.sweep_at = (self.live.len() * 2).max(Self::MIN_SWEEP);
+        }
+        self.live.insert(key, gate);
+    }
+}
+
 /// A waiter's hold on its session's callbacks: the channel in this process, and what the fleet
 /// kept for the session before the waiter came.
 #[derive(Debug)]
@@ -145,5 +167,36 @@ impl std::ops::Deref for Subscription {
 impl std::ops::DerefMut for Subscription {
     fn deref_mut(&mut self) -> &mut Self::Target {
         &mut self.local
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels() -> Labels {
+        Labels {
+            provider: "bankid_se",
+            flow: "auth",
+            started: None,
+        }
+    }
+
+    #[test]
+    fn a_live_session_shares_its_gate_and_gone_ones_are_swept() {
+        let coordination = Coordination::default();
+        let kept = coordination.gate("kept".into(), "kept", labels(), true);
+        for i in 0..10_000 {
+            let id = format!("gone-{i}");
+            drop(coordination.gate(id.clone(), &id, labels(), true));
+        }
+        let again = coordination.gate("kept".into(), "kept", labels(), true);
+        assert!(Arc::ptr_eq(&kept, &again), "a live session keeps its gate");
+        let gates = coordination.gates.lock().unwrap();
+        assert!(
+            gates.live.len() <= Gates::MIN_SWEEP,
+            "{} gates of dropped sessions are still held",
+            gates.live.len()
+        );
     }
 }

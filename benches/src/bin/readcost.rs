@@ -1,0 +1,393 @@
+//! What one status read costs the client, counted rather than timed: instructions (valgrind's
+//! callgrind) and heap allocations (valgrind's DHAT), side by side for idkollen-ext, the
+//! generated client alone, hand-written reqwest + serde_json and the official client. A count
+//! does not move with the machine's load, so it ranks the clients on a busy machine too.
+//!
+//! `readcost compare` starts the sandbox in a process of its own, then runs this binary under
+//! valgrind twice per client: once starting N sessions and reading each once, once starting
+//! them only. The difference over N is the cost of a read: the client's own code, reqwest,
+//! hyper and the kernel interface, but neither the starts nor the process's set-up.
+//!
+//! ```text
+//! cargo build --release -p idkollen-sandbox -p idkollen-bench
+//! target/release/readcost compare --reads 2000
+//! ```
+
+use std::process::{Command, ExitCode};
+use std::time::Duration;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use clap::{Parser, Subcommand, ValueEnum};
+use idkollen_api::types;
+use idkollen_bench::sandbox_process::{ACCOUNT, SECRET, SandboxProcess};
+use idkollen_ext::types::BankIdSeCompleted;
+use idkollen_ext::{Flow, Poller, Provider, Session, SessionHandle, SessionStatus};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+
+type RunError = Box<dyn std::error::Error + Send + Sync>;
+
+#[derive(Debug, Parser)]
+struct Args {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Debug, Subcommand)]
+enum Cmd {
+    /// Counts every client's reads under valgrind and prints them side by side.
+    Compare {
+        /// Sessions started and read once each, per client.
+        #[arg(long, default_value_t = 2000)]
+        reads: usize,
+        /// Where callgrind's profiles go (one per client, for `callgrind_annotate`).
+        #[arg(long, default_value = "target/tmp/readcost")]
+        out_dir: String,
+    },
+    /// One client's run (what `compare` runs under valgrind).
+    Run {
+        #[arg(long, value_enum)]
+        client: Reader,
+        /// Sessions to start.
+        #[arg(long)]
+        sessions: usize,
+        /// Read each session once after starting them all.
+        #[arg(long)]
+        read: bool,
+        #[arg(long)]
+        base_url: String,
+    },
+}
+
+/// The clients compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Reader {
+    /// idkollen-ext's `Poller::poll_once`.
+    Ext,
+    /// The generated client (`idkollen-api`) alone.
+    Generated,
+    /// reqwest + serde_json into the generated status union, by hand.
+    Raw,
+    /// IDkollen's official client, `auth_status`.
+    Official,
+}
+
+impl Reader {
+    const ALL: [Reader; 4] = [
+        Reader::Ext,
+        Reader::Generated,
+        Reader::Raw,
+        Reader::Official,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Reader::Ext => "idkollen-ext poll_once",
+            Reader::Generated => "idkollen-api generated client",
+            Reader::Raw => "reqwest + serde_json",
+            Reader::Official => "identisure-client auth_status",
+        }
+    }
+
+    fn arg(self) -> &'static str {
+        match self {
+            Reader::Ext => "ext",
+            Reader::Generated => "generated",
+            Reader::Raw => "raw",
+            Reader::Official => "official",
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let result = match Args::parse().command {
+        Cmd::Compare { reads, out_dir } => compare(reads, &out_dir),
+        Cmd::Run {
+            client,
+            sessions,
+            read,
+            base_url,
+        } => run(client, sessions, read, &base_url),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("readcost failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Instructions and allocations of one valgrind run.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counts {
+    instructions: u64,
+    allocations: u64,
+    bytes: u64,
+}
+
+fn compare(reads: usize, out_dir: &str) -> Result<(), RunError> {
+    if reads == 0 {
+        return Err("--reads must be at least 1".into());
+    }
+    std::fs::create_dir_all(out_dir)?;
+    let sandbox = SandboxProcess::start()?;
+    let mut rows = Vec::new();
+    for reader in Reader::ALL {
+        let base = counted(reader, reads, false, sandbox.base_url(), out_dir)?;
+        let with_reads = counted(reader, reads, true, sandbox.base_url(), out_dir)?;
+        let per_read =
+            |f: fn(&Counts) -> u64| f(&with_reads).saturating_sub(f(&base)) as f64 / reads as f64;
+        rows.push((
+            reader,
+            per_read(|c| c.instructions),
+            per_read(|c| c.allocations),
+            per_read(|c| c.bytes),
+        ));
+    }
+    let ours = rows[0].1;
+    let raw = rows
+        .iter()
+        .find(|row| row.0 == Reader::Raw)
+        .map_or(f64::NAN, |row| row.1);
+    println!("{reads} reads per client (instructions and allocations per read):");
+    println!(
+        "{:<32} {:>14} {:>9} {:>9} {:>12} {:>12}",
+        "client", "instructions", ": ours", ": raw", "allocations", "bytes"
+    );
+    for (reader, instructions, allocations, bytes) in rows {
+        println!(
+            "{:<32} {:>14.0} {:>9.2} {:>9.2} {:>12.1} {:>12.0}",
+            reader.name(),
+            instructions,
+            instructions / ours,
+            instructions / raw,
+            allocations,
+            bytes
+        );
+    }
+    Ok(())
+}
+
+/// Runs this binary's `run` for `reader` under callgrind and then DHAT.
+fn counted(
+    reader: Reader,
+    sessions: usize,
+    read: bool,
+    base_url: &str,
+    out_dir: &str,
+) -> Result<Counts, RunError> {
+    let exe = std::env::current_exe()?;
+    let mut args = vec![
+        exe.display().to_string(),
+        "run".into(),
+        "--client".into(),
+        reader.arg().into(),
+        "--sessions".into(),
+        sessions.to_string(),
+        "--base-url".into(),
+        base_url.into(),
+    ];
+    if read {
+        args.push("--read".into());
+    }
+    let profile = format!(
+        "{out_dir}/callgrind.{}.{}",
+        reader.arg(),
+        if read { "reads" } else { "starts" }
+    );
+    let callgrind = valgrind(
+        &[
+            "--tool=callgrind".into(),
+            format!("--callgrind-out-file={profile}"),
+        ],
+        &args,
+    )?;
+    let dhat = valgrind(
+        &[
+            "--tool=dhat".into(),
+            format!("--dhat-out-file={out_dir}/dhat.{}.json", reader.arg()),
+        ],
+        &args,
+    )?;
+    Ok(Counts {
+        instructions: after(&callgrind, "Collected :")
+            .ok_or("callgrind printed no instruction count")?,
+        allocations: dhat_total(&dhat, "blocks").ok_or("DHAT printed no total")?,
+        bytes: dhat_total(&dhat, "bytes").ok_or("DHAT printed no total")?,
+    })
+}
+
+/// Runs `args` under valgrind with `tool_args`; its report (stderr).
+fn valgrind(tool_args: &[String], args: &[String]) -> Result<String, RunError> {
+    let out = Command::new("valgrind")
+        .args(tool_args)
+        .args(args)
+        .output()
+        .map_err(|e| format!("valgrind (apt-get install valgrind): {e}"))?;
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    if !out.status.success() {
+        return Err(format!("valgrind {}: {report}", args.join(" ")).into());
+    }
+    Ok(report)
+}
+
+/// The number after `label` on valgrind's report line that holds it.
+fn after(report: &str, label: &str) -> Option<u64> {
+    let line = report.lines().find(|l| l.contains(label))?;
+    let rest = &line[line.find(label)? + label.len()..];
+    rest.split_whitespace()
+        .next()?
+        .replace(',', "")
+        .parse()
+        .ok()
+}
+
+/// From DHAT's `Total:     1,234 bytes in 56 blocks`, the bytes or the blocks.
+fn dhat_total(report: &str, unit: &str) -> Option<u64> {
+    let line = report.lines().find(|l| l.contains("Total:"))?;
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let at = words.iter().position(|w| *w == unit)?;
+    words.get(at.checked_sub(1)?)?.replace(',', "").parse().ok()
+}
+
+/// Starts `sessions` BankID SE logins with a plain reqwest client (the same for every
+/// reader), then, with `read`, reads each once with `reader` on this thread.
+fn run(reader: Reader, sessions: usize, read: bool, base_url: &str) -> Result<(), RunError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let http = http_client()?;
+        let mut ids = Vec::with_capacity(sessions);
+        for _ in 0..sessions {
+            let started: serde_json::Value = http
+                .post(format!("{base_url}/v3/bankid-se/auth"))
+                .json(&serde_json::json!({ "refId": "sandbox:manual" }))
+                .send()
+                .await?
+                .error_for_status()?
+                .json()
+                .await?;
+            let id = started["id"].as_str().ok_or("a start without an id")?;
+            ids.push(id.to_owned());
+        }
+        // The service allows a read a second after the start.
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let reads = Reads::new(reader, base_url, &ids)?;
+        if read {
+            reads.read_all().await?;
+        }
+        Ok(())
+    })
+}
+
+/// A `reqwest::Client` with idkollen-ext's timeouts that sends the credentials.
+fn http_client() -> Result<reqwest::Client, RunError> {
+    let credentials = format!("{ACCOUNT}:{SECRET}");
+    let mut auth = HeaderValue::try_from(format!("Basic {}", BASE64.encode(credentials)))?;
+    auth.set_sensitive(true);
+    Ok(reqwest::Client::builder()
+        .default_headers(HeaderMap::from_iter([(AUTHORIZATION, auth)]))
+        .timeout(Duration::from_secs(30))
+        .connect_timeout(Duration::from_secs(10))
+        .build()?)
+}
+
+/// One client and what it needs per session, built before any read so that only the reads
+/// differ between the two runs of a client.
+enum Reads {
+    Ext(Vec<Session<BankIdSeCompleted>>),
+    Generated(idkollen_api::Client, Vec<types::SessionId>),
+    Raw(reqwest::Client, Vec<String>),
+    Official(identisure_client::IdentisureClient, Vec<String>),
+}
+
+impl Reads {
+    fn new(reader: Reader, base_url: &str, ids: &[String]) -> Result<Self, RunError> {
+        Ok(match reader {
+            Reader::Ext => {
+                let client = idkollen_ext::Client::builder()
+                    .base_url(base_url)
+                    .credentials(ACCOUNT, SECRET)
+                    .build()?;
+                let sessions = ids
+                    .iter()
+                    .map(|id| client.resume(SessionHandle::new(Provider::BankIdSe, Flow::Auth, id)))
+                    .collect::<Result<_, _>>()?;
+                Reads::Ext(sessions)
+            }
+            Reader::Generated => Reads::Generated(
+                idkollen_api::Client::new_with_client(base_url, http_client()?),
+                ids.iter()
+                    .map(|id| types::SessionId::try_from(id.as_str()))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Reader::Raw => Reads::Raw(
+                http_client()?,
+                ids.iter()
+                    .map(|id| format!("{base_url}/v3/bankid-se/auth/{id}"))
+                    .collect(),
+            ),
+            Reader::Official => Reads::Official(
+                identisure_client::IdentisureClientBuilder::new(ACCOUNT, SECRET)
+                    .base_url(base_url)
+                    .build()?,
+                ids.to_vec(),
+            ),
+        })
+    }
+
+    /// Reads every session once; each must answer pending.
+    async fn read_all(&self) -> Result<(), RunError> {
+        let pending = match self {
+            Reads::Ext(sessions) => {
+                let mut all = true;
+                for session in sessions {
+                    let status = session.poll_once().await?;
+                    all &= matches!(status, SessionStatus::Pending { .. });
+                }
+                all
+            }
+            Reads::Generated(client, ids) => {
+                let mut all = true;
+                for id in ids {
+                    let status = client.bankid_se_get_auth_status(id).await?.into_inner();
+                    all &= matches!(status, types::BankIdSeStatus::BankIdSePending(_));
+                }
+                all
+            }
+            Reads::Raw(http, urls) => {
+                let mut all = true;
+                for url in urls {
+                    let bytes = http
+                        .get(url)
+                        .send()
+                        .await?
+                        .error_for_status()?
+                        .bytes()
+                        .await?;
+                    let status: types::BankIdSeStatus = serde_json::from_slice(&bytes)?;
+                    all &= matches!(status, types::BankIdSeStatus::BankIdSePending(_));
+                }
+                all
+            }
+            Reads::Official(client, ids) => {
+                let mut all = true;
+                for id in ids {
+                    let status = client.bankid_se().auth_status(id).await?;
+                    all &= matches!(
+                        status,
+                        identisure_client::models::BankIdSeStatus::Pending(_)
+                    );
+                }
+                all
+            }
+        };
+        if pending {
+            Ok(())
+        } else {
+            Err("a read did not answer pending".into())
+        }
+    }
+}
