@@ -189,23 +189,27 @@ impl Client {
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error>>,
     {
-        self.call_tolerant(operation, fut, |t| t, |_| None).await
+        let answer = fut.await;
+        self.answer_tolerant(operation, answer, |t| t, |_| None)
+            .await
     }
 
-    /// [`call`](Self::call) for an answer the tolerant reader can read when the generated
-    /// type cannot: a decoded answer goes through `decoded`, a success body that does not
-    /// decode is handed to `recover`, and only when that fails too is it an [`Error::Decode`].
-    pub(crate) async fn call_tolerant<T, U, F>(
+    /// [`call`](Self::call)'s conversion, for an answer already awaited and one the tolerant
+    /// reader can read when the generated type cannot: a decoded answer goes through
+    /// `decoded`, a success body that does not decode is handed to `recover`, and only when
+    /// that fails too is it an [`Error::Decode`].
+    ///
+    /// It takes the answer rather than the call's future: a future passed into an `async fn`
+    /// is stored in it once more, and a status read (the hot path) would carry the generated
+    /// call two or three times over while it waits for the answer.
+    pub(crate) async fn answer_tolerant<T, U>(
         &self,
         operation: &'static str,
-        fut: F,
+        answer: Result<ResponseValue<T>, progenitor_client::Error>,
         decoded: impl FnOnce(T) -> U,
         recover: impl FnOnce(&[u8]) -> Option<U>,
-    ) -> Result<U, Error>
-    where
-        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error>>,
-    {
-        match fut.await {
+    ) -> Result<U, Error> {
+        match answer {
             Ok(value) => Ok(decoded(value.into_inner())),
             Err(progenitor_client::Error::InvalidResponsePayload(body, source)) => {
                 match recover(&body) {
@@ -222,7 +226,9 @@ impl Client {
                 }
             }
             Err(err) => {
-                let err = Error::from_api(operation, err).await;
+                // Boxed: the error path (which may read an error body) is rare, and inline
+                // it would make the future of every call, status reads included, larger.
+                let err = Box::pin(Error::from_api(operation, err)).await;
                 tracing::debug!(error = %err, "failed");
                 Err(err)
             }

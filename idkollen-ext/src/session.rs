@@ -323,3 +323,31 @@ impl<C: Outcome> Drop for CancelOnDrop<C> {
         }
     }
 }
+#[cfg(test)]
+mod tests {
+    use crate::poll::{StatusSource as _, Waitable as _};
+    use crate::types::BankIdSeCompleted;
+    use crate::{Client, Flow, Provider, Session, SessionHandle};
+
+    /// A status read is boxed for each read (a waiting session holds none), so its size is
+    /// what every read allocates and moves: the generated call once, and little besides.
+    #[test]
+    fn a_status_read_holds_the_generated_call_once() {
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .credentials("account", "secret".to_owned())
+            .build()
+            .expect("a client");
+        let session: Session<BankIdSeCompleted> = client
+            .resume(SessionHandle::new(Provider::BankIdSe, Flow::Auth, "id"))
+            .expect("a session");
+        let source = session.source();
+        let read = std::mem::size_of_val(&source.read());
+        let id = idkollen_api::types::SessionId::try_from("id").expect("an id");
+        let generated = std::mem::size_of_val(&client.raw().bankid_se_get_auth_status(&id));
+        assert!(
+            read < generated * 3 / 2,
+            "a status read is {read} bytes, the generated call {generated}"
+        );
+    }
+}

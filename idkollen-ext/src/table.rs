@@ -115,7 +115,8 @@ macro_rules! provider_table {
                     let raw = client.raw();
                     match (provider, flow) {
                         $((Provider::$provider, Flow::$flow) => {
-                            read_tolerant(client, stringify!($read), raw.$read(&sid)).await
+                            let answer = raw.$read(&sid).await;
+                            read_tolerant(client, stringify!($read), answer).await
                         })*
                         (p, f) => Err(unsupported(p, f)),
                     }
@@ -238,21 +239,15 @@ provider_table! {
     }
 }
 
-/// One status read through the tolerant reader: the generated type when the answer fits it,
-/// else what [`tolerant::read_status`] makes of the body.
-async fn read_tolerant<U, F>(
+/// One status answer through the tolerant reader: the generated type when the answer fits
+/// it, else what [`tolerant::read_status`] makes of the body.
+async fn read_tolerant<U: StatusUnion>(
     client: &Client,
     operation: &'static str,
-    fut: F,
-) -> Result<SessionStatus<Completed<U::Completed>>, Error>
-where
-    U: StatusUnion,
-    F: std::future::Future<
-            Output = Result<idkollen_api::ResponseValue<U>, progenitor_client::Error>,
-        >,
-{
+    answer: Result<idkollen_api::ResponseValue<U>, progenitor_client::Error>,
+) -> Result<SessionStatus<Completed<U::Completed>>, Error> {
     let read = client
-        .call_tolerant(operation, fut, Repaired::whole, |body| {
+        .answer_tolerant(operation, answer, Repaired::whole, |body| {
             tolerant::read_status::<U>(body).ok()
         })
         .await?;

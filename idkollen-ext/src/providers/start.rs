@@ -28,10 +28,11 @@ where
     S: StatusUnion<Completed: Outcome>,
     F: Future<Output = Result<ResponseValue<S>, progenitor_client::Error>>,
 {
+    let answer = request.await;
     let answer = client
-        .call_tolerant(
+        .answer_tolerant(
             operation,
-            request,
+            answer,
             |s| s,
             |body| tolerant::read_status::<S>(body).ok().map(|r| r.value),
         )
