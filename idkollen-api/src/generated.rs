@@ -6988,3 +6988,168 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
 }
+/// Every operation's path template, named by its operation id (the generated method's name), as the spec gives it: for a request whose URL is built once and sent many times.
+pub mod paths {
+    /// `POST /v3/bankid-no/age-verification`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_no_start_age_verification: &str = "/v3/bankid-no/age-verification";
+    /// `GET /v3/bankid-no/age-verification/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_no_get_age_verification_status: &str = "/v3/bankid-no/age-verification/{id}";
+    /// `DELETE /v3/bankid-no/age-verification/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_no_cancel_age_verification: &str = "/v3/bankid-no/age-verification/{id}";
+    /// `POST /v3/bankid-no/auth`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_no_start_auth: &str = "/v3/bankid-no/auth";
+    /// `GET /v3/bankid-no/auth/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_no_get_auth_status: &str = "/v3/bankid-no/auth/{id}";
+    /// `DELETE /v3/bankid-no/auth/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_no_cancel_auth: &str = "/v3/bankid-no/auth/{id}";
+    /// `POST /v3/bankid-no/backchannel/auth`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_no_start_backchannel_auth: &str = "/v3/bankid-no/backchannel/auth";
+    /// `POST /v3/bankid-no/sign`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_no_start_sign: &str = "/v3/bankid-no/sign";
+    /// `GET /v3/bankid-no/sign/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_no_get_sign_status: &str = "/v3/bankid-no/sign/{id}";
+    /// `DELETE /v3/bankid-no/sign/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_no_cancel_sign: &str = "/v3/bankid-no/sign/{id}";
+    /// `POST /v3/bankid-se/age-verification`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_se_start_age_verification: &str = "/v3/bankid-se/age-verification";
+    /// `GET /v3/bankid-se/age-verification/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_se_get_age_verification_status: &str = "/v3/bankid-se/age-verification/{id}";
+    /// `DELETE /v3/bankid-se/age-verification/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_se_cancel_age_verification: &str = "/v3/bankid-se/age-verification/{id}";
+    /// `POST /v3/bankid-se/auth`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_se_start_auth: &str = "/v3/bankid-se/auth";
+    /// `GET /v3/bankid-se/auth/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_se_get_auth_status: &str = "/v3/bankid-se/auth/{id}";
+    /// `DELETE /v3/bankid-se/auth/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_se_cancel_auth: &str = "/v3/bankid-se/auth/{id}";
+    /// `POST /v3/bankid-se/phone/auth`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_se_start_phone_auth: &str = "/v3/bankid-se/phone/auth";
+    /// `POST /v3/bankid-se/phone/sign`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_se_start_phone_sign: &str = "/v3/bankid-se/phone/sign";
+    /// `POST /v3/bankid-se/sign`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_se_start_sign: &str = "/v3/bankid-se/sign";
+    /// `GET /v3/bankid-se/sign/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_se_get_sign_status: &str = "/v3/bankid-se/sign/{id}";
+    /// `DELETE /v3/bankid-se/sign/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_se_cancel_sign: &str = "/v3/bankid-se/sign/{id}";
+    /// `POST /v3/bankid-se/verify`
+    #[allow(non_upper_case_globals)]
+    pub const bankid_se_verify_qr: &str = "/v3/bankid-se/verify";
+    /// `GET /v3/document/{documentId}`
+    #[allow(non_upper_case_globals)]
+    pub const document_download: &str = "/v3/document/{documentId}";
+    /// `POST /v3/freja/age-verification`
+    #[allow(non_upper_case_globals)]
+    pub const freja_start_age_verification: &str = "/v3/freja/age-verification";
+    /// `GET /v3/freja/age-verification/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const freja_get_age_verification_status: &str = "/v3/freja/age-verification/{id}";
+    /// `DELETE /v3/freja/age-verification/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const freja_cancel_age_verification: &str = "/v3/freja/age-verification/{id}";
+    /// `POST /v3/freja/auth`
+    #[allow(non_upper_case_globals)]
+    pub const freja_start_auth: &str = "/v3/freja/auth";
+    /// `GET /v3/freja/auth/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const freja_get_auth_status: &str = "/v3/freja/auth/{id}";
+    /// `DELETE /v3/freja/auth/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const freja_cancel_auth: &str = "/v3/freja/auth/{id}";
+    /// `POST /v3/freja/backchannel/auth`
+    #[allow(non_upper_case_globals)]
+    pub const freja_start_backchannel_auth: &str = "/v3/freja/backchannel/auth";
+    /// `POST /v3/freja/backchannel/sign`
+    #[allow(non_upper_case_globals)]
+    pub const freja_start_backchannel_sign: &str = "/v3/freja/backchannel/sign";
+    /// `POST /v3/freja/sign`
+    #[allow(non_upper_case_globals)]
+    pub const freja_start_sign: &str = "/v3/freja/sign";
+    /// `GET /v3/freja/sign/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const freja_get_sign_status: &str = "/v3/freja/sign/{id}";
+    /// `DELETE /v3/freja/sign/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const freja_cancel_sign: &str = "/v3/freja/sign/{id}";
+    /// `POST /v3/ftn/age-verification`
+    #[allow(non_upper_case_globals)]
+    pub const ftn_start_age_verification: &str = "/v3/ftn/age-verification";
+    /// `GET /v3/ftn/age-verification/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const ftn_get_age_verification_status: &str = "/v3/ftn/age-verification/{id}";
+    /// `DELETE /v3/ftn/age-verification/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const ftn_cancel_age_verification: &str = "/v3/ftn/age-verification/{id}";
+    /// `POST /v3/ftn/auth`
+    #[allow(non_upper_case_globals)]
+    pub const ftn_start_auth: &str = "/v3/ftn/auth";
+    /// `GET /v3/ftn/auth/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const ftn_get_auth_status: &str = "/v3/ftn/auth/{id}";
+    /// `DELETE /v3/ftn/auth/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const ftn_cancel_auth: &str = "/v3/ftn/auth/{id}";
+    /// `POST /v3/mitid/age-verification`
+    #[allow(non_upper_case_globals)]
+    pub const mitid_start_age_verification: &str = "/v3/mitid/age-verification";
+    /// `GET /v3/mitid/age-verification/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const mitid_get_age_verification_status: &str = "/v3/mitid/age-verification/{id}";
+    /// `DELETE /v3/mitid/age-verification/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const mitid_cancel_age_verification: &str = "/v3/mitid/age-verification/{id}";
+    /// `POST /v3/mitid/auth`
+    #[allow(non_upper_case_globals)]
+    pub const mitid_start_auth: &str = "/v3/mitid/auth";
+    /// `GET /v3/mitid/auth/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const mitid_get_auth_status: &str = "/v3/mitid/auth/{id}";
+    /// `DELETE /v3/mitid/auth/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const mitid_cancel_auth: &str = "/v3/mitid/auth/{id}";
+    /// `POST /v3/mitid/backchannel/auth`
+    #[allow(non_upper_case_globals)]
+    pub const mitid_start_backchannel_auth: &str = "/v3/mitid/backchannel/auth";
+    /// `POST /v3/mitid/sign`
+    #[allow(non_upper_case_globals)]
+    pub const mitid_start_sign: &str = "/v3/mitid/sign";
+    /// `GET /v3/mitid/sign/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const mitid_get_sign_status: &str = "/v3/mitid/sign/{id}";
+    /// `DELETE /v3/mitid/sign/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const mitid_cancel_sign: &str = "/v3/mitid/sign/{id}";
+    /// `POST /v3/vipps/auth`
+    #[allow(non_upper_case_globals)]
+    pub const vipps_start_auth: &str = "/v3/vipps/auth";
+    /// `GET /v3/vipps/auth/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const vipps_get_auth_status: &str = "/v3/vipps/auth/{id}";
+    /// `DELETE /v3/vipps/auth/{id}`
+    #[allow(non_upper_case_globals)]
+    pub const vipps_cancel_auth: &str = "/v3/vipps/auth/{id}";
+    /// `POST /v3/vipps/backchannel/auth`
+    #[allow(non_upper_case_globals)]
+    pub const vipps_start_backchannel_auth: &str = "/v3/vipps/backchannel/auth";
+}

@@ -38,3 +38,4 @@ mod generated;
 pub use generated::*;
 
 mod hooks;
+mod prepared;

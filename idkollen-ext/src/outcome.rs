@@ -32,6 +32,24 @@ pub trait Outcome: sealed::Sealed + serde::Serialize + Sized + Send + 'static {
         id: &str,
     ) -> impl Future<Output = Result<SessionStatus<Completed<Self>>, Error>> + Send;
 
+    /// The status read of a session of this provider and flow, its URL built once; `None`
+    /// when the id is not one the service could have given (its reads then fail as the
+    /// generated client's do, through [`read_status`](Self::read_status)).
+    #[doc(hidden)]
+    fn prepare_read(
+        client: &Client,
+        provider: Provider,
+        flow: Flow,
+        id: &str,
+    ) -> Option<PreparedRead>;
+
+    /// Reads the status of a session once at its prepared URL.
+    #[doc(hidden)]
+    fn read_prepared(
+        client: &Client,
+        read: &PreparedRead,
+    ) -> impl Future<Output = Result<SessionStatus<Completed<Self>>, Error>> + Send;
+
     /// Cancels a session of this provider and flow.
     #[doc(hidden)]
     fn cancel(
@@ -49,6 +67,17 @@ pub trait Outcome: sealed::Sealed + serde::Serialize + Sized + Send + 'static {
         flow: Flow,
         body: &serde_json::Value,
     ) -> Option<SessionStatus<Completed<Self>>>;
+}
+
+/// A session's status read with its URL built once (from the operation's path in
+/// `idkollen_api::paths`), so that a session read every second does not format and parse it
+/// every time.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct PreparedRead {
+    /// The operation id: the generated method that would send this read.
+    pub(crate) operation: &'static str,
+    pub(crate) url: reqwest::Url,
 }
 
 /// What a completed session yields: the provider's completed result `C` (a login's verified

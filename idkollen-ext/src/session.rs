@@ -11,7 +11,7 @@ use crate::codes::Status;
 use crate::coord::Subscription;
 use crate::error::{Error, ValidationError};
 pub use crate::handle::SessionHandle;
-use crate::outcome::{Completed, Outcome};
+use crate::outcome::{Completed, Outcome, PreparedRead};
 use crate::poll::{Gate, PollPolicy, Poller, Pushed, SessionStatus, StatusSource, Waitable};
 use crate::telemetry::Labels;
 
@@ -23,6 +23,8 @@ pub struct Session<C> {
     client: Client,
     handle: SessionHandle,
     gate: Arc<Gate>,
+    /// Its status read, the URL built once; shared by its clones and its waiters.
+    read: Option<Arc<PreparedRead>>,
     /// When the start answer arrived, on tokio's clock, for sessions started in this process
     /// (BankID QR frames count from it; a resumed session falls back to the handle's wall clock).
     pub(crate) started: Option<tokio::time::Instant>,
@@ -35,6 +37,7 @@ impl<C> Clone for Session<C> {
             client: self.client.clone(),
             handle: self.handle.clone(),
             gate: self.gate.clone(),
+            read: self.read.clone(),
             started: self.started,
             _outcome: PhantomData,
         }
@@ -85,10 +88,12 @@ impl<C: Outcome> Session<C> {
             flow,
             started: handle.started_at(),
         };
+        let read = C::prepare_read(&client, handle.provider(), handle.flow(), handle.id());
         Self {
             gate: client
                 .coordination()
                 .gate(key, handle.id(), labels, started_here),
+            read: read.map(Arc::new),
             client,
             handle,
             started: None,
@@ -142,6 +147,7 @@ impl<C: Outcome> Waitable for Session<C> {
         SessionSource {
             client: self.client.clone(),
             handle: self.handle.clone(),
+            read: self.read.clone(),
             _outcome: PhantomData,
         }
     }
@@ -175,6 +181,7 @@ impl<C: Outcome> Poller for Session<C> {
 pub struct SessionSource<C> {
     client: Client,
     handle: SessionHandle,
+    read: Option<Arc<PreparedRead>>,
     _outcome: PhantomData<fn() -> C>,
 }
 
@@ -188,7 +195,12 @@ impl<C: Outcome> StatusSource for SessionSource<C> {
 
     fn read(&self) -> impl Future<Output = Result<SessionStatus<Completed<C>>, Error>> + Send {
         let h = &self.handle;
-        C::read_status(&self.client, h.provider(), h.flow(), h.id())
+        async move {
+            match &self.read {
+                Some(read) => C::read_prepared(&self.client, read).await,
+                None => C::read_status(&self.client, h.provider(), h.flow(), h.id()).await,
+            }
+        }
     }
 
     fn share(&self, status: &SessionStatus<Completed<C>>) -> Option<String> {
@@ -328,6 +340,49 @@ mod tests {
     use crate::poll::{StatusSource as _, Waitable as _};
     use crate::types::BankIdSeCompleted;
     use crate::{Client, Flow, Provider, Session, SessionHandle};
+
+    /// Sessions read their status at a URL built once, the one the generated method of the
+    /// flow's read operation would request.
+    #[test]
+    fn a_session_reads_at_a_url_built_once() {
+        use crate::outcome::Outcome as _;
+        use crate::types::MitIdCompleted;
+        let client = Client::builder()
+            .base_url("http://127.0.0.1:9/prefix")
+            .credentials("account", "secret".to_owned())
+            .build()
+            .expect("a client");
+        let id = "5f0c7a52-3a1e-4b8e-9d61-0c1f2e3d4a5b";
+        let cases = [
+            (
+                BankIdSeCompleted::prepare_read(&client, Provider::BankIdSe, Flow::Sign, id),
+                "bankid_se_get_sign_status",
+                "/v3/bankid-se/sign/",
+            ),
+            (
+                BankIdSeCompleted::prepare_read(&client, Provider::BankIdSe, Flow::Auth, id),
+                "bankid_se_get_auth_status",
+                "/v3/bankid-se/auth/",
+            ),
+            (
+                MitIdCompleted::prepare_read(&client, Provider::MitId, Flow::Auth, id),
+                "mitid_get_auth_status",
+                "/v3/mitid/auth/",
+            ),
+        ];
+        for (read, operation, path) in cases {
+            let read = read.expect("a prepared read");
+            assert_eq!(read.operation, operation);
+            assert_eq!(
+                read.url.as_str(),
+                format!("http://127.0.0.1:9/prefix{path}{id}")
+            );
+        }
+        assert!(
+            BankIdSeCompleted::prepare_read(&client, Provider::MitId, Flow::Auth, id).is_none(),
+            "another provider's flow has no read of this type"
+        );
+    }
 
     /// A status read is boxed for each read (a waiting session holds none), so its size is
     /// what every read allocates and moves: the generated call once, and little besides.

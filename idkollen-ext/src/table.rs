@@ -24,7 +24,7 @@ use idkollen_api::types;
 use crate::client::Client;
 use crate::error::{Error, ValidationError};
 use crate::handle::SessionHandle;
-use crate::outcome::{Completed, Outcome};
+use crate::outcome::{Completed, Outcome, PreparedRead};
 use crate::poll::SessionStatus;
 use crate::provider::{Flow, Provider};
 use crate::providers::start::{AgeVerificationStart, StartRequest, send_start};
@@ -120,6 +120,39 @@ macro_rules! provider_table {
                         })*
                         (p, f) => Err(unsupported(p, f)),
                     }
+                }
+
+                fn prepare_read(
+                    client: &Client,
+                    provider: Provider,
+                    flow: Flow,
+                    id: &str,
+                ) -> Option<PreparedRead> {
+                    // The generated client's check of the id, so that both reads accept the
+                    // same ids.
+                    session_id(id).ok()?;
+                    let raw = client.raw();
+                    let operation = match (provider, flow) {
+                        $((Provider::$provider, Flow::$flow) => stringify!($read),)*
+                        _ => return None,
+                    };
+                    let template = match (provider, flow) {
+                        $((Provider::$provider, Flow::$flow) => idkollen_api::paths::$read,)*
+                        _ => return None,
+                    };
+                    let url = raw.prepared_url(template, id)?;
+                    Some(PreparedRead { operation, url })
+                }
+
+                async fn read_prepared(
+                    client: &Client,
+                    read: &PreparedRead,
+                ) -> Result<SessionStatus<Completed<Self>>, Error> {
+                    let answer = client
+                        .raw()
+                        .get_prepared::<types::$union>(read.url.clone(), read.operation)
+                        .await;
+                    read_tolerant(client, read.operation, answer).await
                 }
 
                 async fn cancel(

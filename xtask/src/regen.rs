@@ -139,8 +139,11 @@ pub fn generate(spec_text: &str, generator_version: &str) -> Result<String, Erro
     }))
     .map_err(|panic| format!("progenitor panicked: {}", panic_message(&panic)))?
     .map_err(|e| format!("progenitor could not generate the client: {e}"))?;
-    let file: syn::File =
+    let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor produced invalid Rust: {e}"))?;
+    let paths: syn::File = syn::parse_str(&paths_module(&openapi))
+        .map_err(|e| format!("the paths module is not valid Rust: {e}"))?;
+    file.items.extend(paths.items);
     let body = prettyplease::unparse(&file);
 
     let mut header = String::new();
@@ -169,6 +172,34 @@ pub fn generate(spec_text: &str, generator_version: &str) -> Result<String, Erro
     }
     header.push('\n');
     Ok(header + &body)
+}
+
+/// The `paths` module: every operation's method and path template, as the spec gives them,
+/// named by the operation id (the generated method's name). A client that sends one request
+/// many times (a session's status reads) builds its URL once from it instead of formatting
+/// and parsing it on every call, as the generated methods do.
+fn paths_module(openapi: &openapiv3::OpenAPI) -> String {
+    let mut out = String::from(
+        "/// Every operation's path template, named by its operation id (the generated method's \
+         name), as the spec gives it: for a request whose URL is built once and sent many \
+         times.\npub mod paths {\n",
+    );
+    for (path, item) in openapi.paths.iter() {
+        let Some(item) = item.as_item() else {
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            let Some(id) = &operation.operation_id else {
+                continue;
+            };
+            out.push_str(&format!(
+                "    /// `{} {path}`\n    #[allow(non_upper_case_globals)]\n    pub const {id}: &str = {path:?};\n",
+                method.to_uppercase()
+            ));
+        }
+    }
+    out.push_str("}\n");
+    out
 }
 
 /// The progenitor version in the workspace's `Cargo.lock`.
