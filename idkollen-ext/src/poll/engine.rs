@@ -297,7 +297,20 @@ impl<S: StatusSource> Engine<S> {
                     is_final: status.is_final(),
                 })
             });
-            shared.done(lease, next_in, read).await;
+            if read.as_ref().is_some_and(|read| read.is_final) {
+                // The session has ended: the caller gets its answer now, not a round trip to
+                // the fleet later, and the fleet's announcement goes out on its own task (a
+                // caller that returns drops this future, which must not take the
+                // announcement with it).
+                let gate = self.gate.clone();
+                tokio::spawn(async move {
+                    if let Some(shared) = gate.shared.as_deref() {
+                        shared.done(lease, next_in, read).await;
+                    }
+                });
+            } else {
+                shared.done(lease, next_in, read).await;
+            }
         }
         result
     }
