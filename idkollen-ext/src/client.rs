@@ -73,7 +73,7 @@ struct Inner {
     callback_secret: Option<SecretString>,
     /// The sessions' gates and callbacks, in this process or across a fleet.
     coordination: Coordination,
-    /// The bound on status reads in flight, for all sessions together.
+    /// The bound on requests in flight (reads, starts, cancels), for all sessions together.
     reads: Arc<tokio::sync::Semaphore>,
 }
 
@@ -161,8 +161,9 @@ impl Client {
         parse_callback(raw_body)
     }
 
-    /// The bound on status reads in flight, shared by every session of the client.
-    pub(crate) fn read_limit(&self) -> &Arc<tokio::sync::Semaphore> {
+    /// The bound on requests in flight (status reads, starts, cancels), shared by every
+    /// session of the client.
+    pub(crate) fn request_limit(&self) -> &Arc<tokio::sync::Semaphore> {
         &self.inner.reads
     }
 
@@ -189,7 +190,11 @@ impl Client {
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error>>,
     {
-        let answer = fut.await;
+        let answer = {
+            // Closed never: the semaphore lives as long as the client.
+            let _permit = self.request_limit().acquire().await;
+            fut.await
+        };
         self.answer_tolerant(operation, answer, |t| t, |_| None)
             .await
     }
@@ -408,7 +413,7 @@ impl ClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, basic_auth(&account_id, &secret_key)?);
 
-        let reads = self.transport.read_limit();
+        let reads = self.transport.request_limit();
         let http = self.transport.build(headers)?;
 
         // The generated client appends `/v3/...` to the base verbatim.

@@ -160,8 +160,8 @@ impl<C: Outcome> Waitable for Session<C> {
         self.client.poll_policy().clone()
     }
 
-    fn read_limit(&self) -> &Arc<tokio::sync::Semaphore> {
-        self.client.read_limit()
+    fn request_limit(&self) -> &Arc<tokio::sync::Semaphore> {
+        self.client.request_limit()
     }
 
     async fn send_cancel(&self) -> Result<(), Error> {

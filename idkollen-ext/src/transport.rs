@@ -19,11 +19,11 @@ pub(crate) struct Transport {
     pub(crate) connect_timeout: Option<Duration>,
     pub(crate) application: Option<String>,
     pub(crate) http: Option<reqwest::ClientBuilder>,
-    pub(crate) max_reads_in_flight: usize,
+    pub(crate) max_requests_in_flight: usize,
 }
 
-/// Status reads in flight at once per client, by default.
-pub(crate) const MAX_READS_IN_FLIGHT: usize = 64;
+/// Requests in flight at once per client, by default.
+pub(crate) const MAX_REQUESTS_IN_FLIGHT: usize = 64;
 
 impl Default for Transport {
     fn default() -> Self {
@@ -32,15 +32,15 @@ impl Default for Transport {
             connect_timeout: Some(Duration::from_secs(10)),
             application: None,
             http: None,
-            max_reads_in_flight: MAX_READS_IN_FLIGHT,
+            max_requests_in_flight: MAX_REQUESTS_IN_FLIGHT,
         }
     }
 }
 
 impl Transport {
-    /// The bound on status reads in flight, shared by every session of the client.
-    pub(crate) fn read_limit(&self) -> std::sync::Arc<tokio::sync::Semaphore> {
-        std::sync::Arc::new(tokio::sync::Semaphore::new(self.max_reads_in_flight))
+    /// The bound on requests in flight, shared by every session of the client.
+    pub(crate) fn request_limit(&self) -> std::sync::Arc<tokio::sync::Semaphore> {
+        std::sync::Arc::new(tokio::sync::Semaphore::new(self.max_requests_in_flight))
     }
 
     /// The HTTP client: the caller's builder (or a new one) with `headers` as default headers,
@@ -98,14 +98,22 @@ macro_rules! transport_setters {
             self
         }
 
-        /// At most this many status reads in flight at once, for all sessions of the client
-        /// together (64 by default; at least 1). Over HTTP/1.1 each read in flight holds a
-        /// connection, so this also bounds the connections that polling opens when the
-        /// service is slow: reads beyond it wait their turn (and their sessions are read a
-        /// little later) instead of opening more sockets. Starts are not counted.
-        pub fn max_reads_in_flight(mut self, reads: usize) -> Self {
-            self.transport.max_reads_in_flight = reads.max(1);
+        /// At most this many requests in flight at once (status reads, starts and cancels),
+        /// for all sessions of the client together (64 by default; at least 1). Over HTTP/1.1
+        /// each request in flight holds a connection, so this bounds the connections the
+        /// client opens however slow the service is or however many logins start at once:
+        /// requests beyond it wait their turn instead of opening more sockets. A start that
+        /// waits is still sent once.
+        pub fn max_requests_in_flight(mut self, requests: usize) -> Self {
+            self.transport.max_requests_in_flight = requests.max(1);
             self
+        }
+
+        /// The former name of [`max_requests_in_flight`](Self::max_requests_in_flight),
+        /// which now bounds starts and cancels as well as status reads.
+        #[deprecated(since = "0.2.0", note = "use `max_requests_in_flight`")]
+        pub fn max_reads_in_flight(self, reads: usize) -> Self {
+            self.max_requests_in_flight(reads)
         }
 
         /// Starts from your own `reqwest::ClientBuilder` (proxies, root certificates, a

@@ -548,7 +548,7 @@ async fn status_reads_in_flight_are_bounded_per_client() {
     // connections.
     for (cap, bounded) in [(3, true), (64, false)] {
         let mock = Mock::start().await;
-        let client = mock.builder().max_reads_in_flight(cap).build().unwrap();
+        let client = mock.builder().max_requests_in_flight(cap).build().unwrap();
         let sessions = many(&mock, &client, 20).await;
         mock.slow(Duration::from_millis(300));
         let results = futures::future::join_all(sessions.iter().map(|s| s.wait())).await;
@@ -560,6 +560,31 @@ async fn status_reads_in_flight_are_bounded_per_client() {
             assert!(most > 3, "without a tight cap the reads overlap ({most})");
         }
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn starts_count_toward_the_bound_on_requests_in_flight() {
+    // Twenty logins started at once against a slow server: with a bound of 3 the client never
+    // holds more than 3 requests (and so connections) open, and every start is sent once.
+    let mock = Mock::start().await;
+    let ids: Vec<String> = (0..20).map(|i| format!("s{i}")).collect();
+    mock.on(
+        Method::POST,
+        START,
+        ids.iter().map(|id| json(201, bankid_pending(id, None))),
+    );
+    mock.slow(Duration::from_millis(300));
+    let client = mock.builder().max_requests_in_flight(3).build().unwrap();
+    let starts = ids.iter().map(|_| client.bankid_se().auth().send());
+    let sessions = futures::future::join_all(starts).await;
+    assert!(sessions.iter().all(Result::is_ok), "{sessions:?}");
+    let most = mock.max_in_flight();
+    assert!(most <= 3, "{most} starts in flight with a bound of 3");
+    assert_eq!(
+        mock.count(&Method::POST, START),
+        20,
+        "each start is sent once"
+    );
 }
 
 #[tokio::test(start_paused = true)]

@@ -31,10 +31,10 @@ struct Args {
     /// negotiate it) instead of HTTP/1.1. Not for `--mode official`.
     #[arg(long)]
     http2: bool,
-    /// idkollen-ext's bound on status reads in flight (`ClientBuilder::max_reads_in_flight`);
+    /// idkollen-ext's bound on status reads in flight (`ClientBuilder::max_requests_in_flight`);
     /// its default when not given.
     #[arg(long)]
-    max_reads_in_flight: Option<usize>,
+    max_requests_in_flight: Option<usize>,
     /// Also print the results as one JSON object.
     #[arg(long)]
     json: bool,
@@ -46,7 +46,7 @@ fn main() -> ExitCode {
     config.pace.spread = Duration::from_secs_f64(args.spread_secs.max(0.0));
     config.pace.seed = args.seed;
     config.http2 = args.http2;
-    config.max_reads_in_flight = args.max_reads_in_flight;
+    config.max_requests_in_flight = args.max_requests_in_flight;
     match load::run(&config) {
         Ok(report) => {
             println!("{report}");

@@ -134,8 +134,8 @@ impl Fleet {
                 .credentials(sb.account_id(), sb.secret_key().to_owned())
                 .callback_secret(sb.callback_secret().to_owned())
                 .http_client(http);
-            if let Some(bound) = config.max_reads_in_flight {
-                client = client.max_reads_in_flight(bound);
+            if let Some(bound) = config.max_requests_in_flight {
+                client = client.max_requests_in_flight(bound);
             }
             client.build()
         };

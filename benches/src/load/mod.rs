@@ -68,7 +68,7 @@ pub struct LoadConfig {
     /// idkollen-ext speaks HTTP/2 (by prior knowledge) instead of HTTP/1.1.
     pub http2: bool,
     /// idkollen-ext's bound on status reads in flight; its default when `None`.
-    pub max_reads_in_flight: Option<usize>,
+    pub max_requests_in_flight: Option<usize>,
 }
 
 impl LoadConfig {
@@ -80,7 +80,7 @@ impl LoadConfig {
             pace: Pace::default(),
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             http2: false,
-            max_reads_in_flight: None,
+            max_requests_in_flight: None,
         }
     }
 }

@@ -91,8 +91,9 @@ impl WrapperClient {
         &self.inner.base_url
     }
 
-    /// The bound on collects in flight, shared by every order of the client.
-    pub(crate) fn read_limit(&self) -> &Arc<tokio::sync::Semaphore> {
+    /// The bound on requests in flight (collects, starts, cancels), shared by every order of
+    /// the client.
+    pub(crate) fn request_limit(&self) -> &Arc<tokio::sync::Semaphore> {
         &self.inner.reads
     }
 
@@ -151,7 +152,10 @@ impl WrapperClient {
         url: &Url,
         body: &B,
     ) -> Result<WrapperOrder, Error> {
-        let answer = self.post(operation, url, body).await?;
+        let answer = {
+            let _permit = self.request_limit().acquire().await;
+            self.post(operation, url, body).await?
+        };
         let started: Started =
             wire::decode(&answer).map_err(|source| Error::Decode { operation, source })?;
         // The operation names the flow: `bankid_wrapper_auth` or `bankid_wrapper_sign`.
@@ -183,6 +187,7 @@ impl WrapperClient {
 
     /// One `POST /cancel`. Its answer is an empty object with nothing to read.
     pub(super) async fn cancel(&self, order_ref: &str) -> Result<(), Error> {
+        let _permit = self.request_limit().acquire().await;
         self.post(
             "bankid_wrapper_cancel",
             &self.inner.endpoints.cancel,
@@ -307,7 +312,7 @@ impl WrapperClientBuilder {
         let mut headers = HeaderMap::new();
         headers.insert(API_KEY, key);
 
-        let reads = self.transport.read_limit();
+        let reads = self.transport.request_limit();
         let http = self.transport.build(headers)?;
 
         Ok(WrapperClient {

@@ -95,8 +95,8 @@ impl Waitable for WrapperOrder {
         self.client.poll_policy().clone()
     }
 
-    fn read_limit(&self) -> &Arc<tokio::sync::Semaphore> {
-        self.client.read_limit()
+    fn request_limit(&self) -> &Arc<tokio::sync::Semaphore> {
+        self.client.request_limit()
     }
 
     /// `POST /cancel`.

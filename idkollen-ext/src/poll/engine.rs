@@ -115,7 +115,7 @@ impl Gate {
 pub struct Engine<S> {
     source: S,
     gate: std::sync::Arc<Gate>,
-    /// Status reads in flight at once, shared by every session of one client: over HTTP/1.1
+    /// Requests in flight at once, shared by every session of one client: over HTTP/1.1
     /// each one holds a connection, so a slow server never makes the client open thousands.
     reads: std::sync::Arc<tokio::sync::Semaphore>,
     policy: PollPolicy,

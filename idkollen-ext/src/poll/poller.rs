@@ -33,8 +33,8 @@ pub(crate) mod sealed {
         fn gate(&self) -> &Arc<Gate>;
         /// The client's poll policy.
         fn default_policy(&self) -> PollPolicy;
-        /// The client's bound on status reads in flight.
-        fn read_limit(&self) -> &Arc<Semaphore>;
+        /// The client's bound on requests in flight.
+        fn request_limit(&self) -> &Arc<Semaphore>;
         /// Sends the cancel request once.
         fn send_cancel(&self) -> impl Future<Output = Result<(), Error>> + Send;
     }
@@ -85,7 +85,7 @@ pub trait Poller: sealed::Waitable<Source: StatusSource<Completed = Self::Output
     /// calling it in a loop never exceeds it). For UIs that refresh on their own clock.
     fn poll_once(&self) -> impl Future<Output = Result<SessionStatus<Self::Output>, Error>> + Send {
         let policy = PollPolicy::default().no_deadline();
-        let reads = self.read_limit().clone();
+        let reads = self.request_limit().clone();
         let mut engine = Engine::new(self.source(), self.gate().clone(), reads, policy);
         async move { engine.read_once().await }
     }
@@ -168,7 +168,7 @@ impl<S: StatusSource> Waiter<S> {
         let source = session.source();
         // Listen before the first read, so a callback that lands in between is not missed.
         let pushed = source.pushed();
-        let reads = session.read_limit().clone();
+        let reads = session.request_limit().clone();
         let mut engine = Engine::new(source, session.gate().clone(), reads, policy);
         if pushed.expected() {
             engine.expect_pushed();

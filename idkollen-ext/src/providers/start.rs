@@ -28,7 +28,11 @@ where
     S: StatusUnion<Completed: Outcome>,
     F: Future<Output = Result<ResponseValue<S>, progenitor_client::Error>>,
 {
-    let answer = request.await;
+    let answer = {
+        // Starts count toward the client's bound on requests (and so connections) in flight.
+        let _permit = client.request_limit().acquire().await;
+        request.await
+    };
     let answer = client
         .answer_tolerant(
             operation,
