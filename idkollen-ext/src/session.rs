@@ -337,7 +337,7 @@ impl<C: Outcome> Drop for CancelOnDrop<C> {
 }
 #[cfg(test)]
 mod tests {
-    use crate::poll::{StatusSource as _, Waitable as _};
+    use crate::poll::{Poller as _, StatusSource as _, Waitable as _};
     use crate::types::BankIdSeCompleted;
     use crate::{Client, Flow, Provider, Session, SessionHandle};
 
@@ -387,7 +387,7 @@ mod tests {
     /// A status read is boxed for each read (a waiting session holds none), so its size is
     /// what every read allocates and moves: the generated call once, and little besides.
     #[test]
-    fn a_status_read_holds_the_generated_call_once() {
+    fn a_status_read_holds_the_generated_call_once_and_a_wait_none() {
         let client = Client::builder()
             .base_url("http://127.0.0.1:9")
             .credentials("account", "secret".to_owned())
@@ -403,6 +403,13 @@ mod tests {
         assert!(
             read < generated * 3 / 2,
             "a status read is {read} bytes, the generated call {generated}"
+        );
+        // What every waiting session holds while it waits: neither a read, nor an answer, nor
+        // a call to the fleet's Redis (each is boxed or ends before the next await).
+        let waiting = std::mem::size_of_val(&session.wait());
+        assert!(
+            waiting < generated,
+            "a waiting session's future is {waiting} bytes, one generated call {generated}"
         );
     }
 }

@@ -150,7 +150,9 @@ impl Subscription {
     pub(crate) async fn catch_up(&mut self) {
         #[cfg(feature = "redis")]
         if let Some(fleet) = self.fleet.take() {
-            fleet.catch_up(&self.id).await;
+            // Boxed: it runs once per wait, and inline its Redis call would be stored in
+            // every waiting session's future for as long as it waits.
+            Box::pin(fleet.catch_up(&self.id)).await;
         }
         #[cfg(not(feature = "redis"))]
         let _ = &self.id;

@@ -290,27 +290,25 @@ impl<S: StatusSource> Engine<S> {
             other => other,
         };
         self.gate.delay_next(Instant::now() + next_in);
-        if let (Some(shared), Some(lease)) = (shared, lease) {
+        // A lease comes only from the fleet's gate.
+        if let Some(lease) = lease {
             let read = result.as_ref().ok().and_then(|status| {
                 Some(super::shared::SharedRead {
                     json: self.source.share(status)?,
                     is_final: status.is_final(),
                 })
             });
-            if read.as_ref().is_some_and(|read| read.is_final) {
-                // The session has ended: the caller gets its answer now, not a round trip to
-                // the fleet later, and the fleet's announcement goes out on its own task (a
-                // caller that returns drops this future, which must not take the
-                // announcement with it).
-                let gate = self.gate.clone();
-                tokio::spawn(async move {
-                    if let Some(shared) = gate.shared.as_deref() {
-                        shared.done(lease, next_in, read).await;
-                    }
-                });
-            } else {
-                shared.done(lease, next_in, read).await;
-            }
+            // The caller gets its answer now, not a round trip to the fleet later: sharing
+            // what was read (and announcing a final status) goes out on its own task. A caller
+            // that returns drops this future, which must not take the announcement with it;
+            // and the answer, held across an await here, would be stored in every waiting
+            // session's future.
+            let gate = self.gate.clone();
+            tokio::spawn(async move {
+                if let Some(shared) = gate.shared.as_deref() {
+                    shared.done(lease, next_in, read).await;
+                }
+            });
         }
         result
     }
