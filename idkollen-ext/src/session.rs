@@ -21,7 +21,8 @@ use crate::telemetry::Labels;
 /// second.
 pub struct Session<C> {
     client: Client,
-    handle: SessionHandle,
+    /// Shared with its clones and waiters, which would otherwise each copy its strings.
+    handle: Arc<SessionHandle>,
     gate: Arc<Gate>,
     /// Its status read, the URL built once; shared by its clones and its waiters.
     read: Option<Arc<PreparedRead>>,
@@ -95,7 +96,7 @@ impl<C: Outcome> Session<C> {
                 .gate(key, handle.id(), labels, started_here),
             read: read.map(Arc::new),
             client,
-            handle,
+            handle: Arc::new(handle),
             started: None,
             _outcome: PhantomData,
         }
@@ -114,7 +115,7 @@ impl<C: Outcome> Session<C> {
 
     /// The handle, consuming the session.
     pub fn into_handle(self) -> SessionHandle {
-        self.handle
+        Arc::unwrap_or_clone(self.handle)
     }
 
     /// The session id.
@@ -180,7 +181,7 @@ impl<C: Outcome> Poller for Session<C> {
 #[derive(Debug)]
 pub struct SessionSource<C> {
     client: Client,
-    handle: SessionHandle,
+    handle: Arc<SessionHandle>,
     read: Option<Arc<PreparedRead>>,
     _outcome: PhantomData<fn() -> C>,
 }
@@ -252,7 +253,7 @@ pub struct CallbackStatus<C> {
     /// Whether the session asked for a callback and this client receives them.
     expected: bool,
     callbacks: Subscription,
-    handle: SessionHandle,
+    handle: Arc<SessionHandle>,
     _outcome: PhantomData<fn() -> C>,
 }
 
