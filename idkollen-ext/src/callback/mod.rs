@@ -23,7 +23,7 @@ pub use event::{Callback, CallbackError, parse_callback};
 pub use signature::{SIGNATURE_HEADER, SignatureError, sign, verify_signature};
 
 /// What takes a callback as received: verifies it, parses it and wakes whoever waits for its
-/// session. [`Client`](crate::Client) is one; [`router`] (feature `axum`) serves any.
+/// session. [`Client`](crate::Client) is one; `router` (feature `axum`) serves any.
 pub trait CallbackSink: Clone + Send + Sync + 'static {
     /// Takes a callback as received: the raw body and the `X-Signature-SHA256` header.
     fn deliver_callback(
