@@ -190,12 +190,28 @@ impl Client {
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error>>,
     {
+        self.call_tolerant(operation, fut, |t| t, |_| None).await
+    }
+
+    /// [`call`](Self::call) with the tolerant reader's `decoded` and `recover` (see
+    /// [`answer_tolerant`](Self::answer_tolerant)): the one path of a request that is not a
+    /// status read (starts, cancels), sent within the client's bound on requests in flight.
+    pub(crate) async fn call_tolerant<T, U, F>(
+        &self,
+        operation: &'static str,
+        fut: F,
+        decoded: impl FnOnce(T) -> U,
+        recover: impl FnOnce(&[u8]) -> Option<U>,
+    ) -> Result<U, Error>
+    where
+        F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error>>,
+    {
         let answer = {
             // Closed never: the semaphore lives as long as the client.
             let _permit = self.request_limit().acquire().await;
             fut.await
         };
-        self.answer_tolerant(operation, answer, |t| t, |_| None)
+        self.answer_tolerant(operation, answer, decoded, recover)
             .await
     }
 

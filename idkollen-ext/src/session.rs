@@ -336,11 +336,21 @@ impl<C: Outcome> Drop for CancelOnDrop<C> {
         }
     }
 }
+
 #[cfg(test)]
 mod tests {
     use crate::poll::{Poller as _, StatusSource as _, Waitable as _};
     use crate::types::BankIdSeCompleted;
     use crate::{Client, Flow, Provider, Session, SessionHandle};
+
+    /// A client that never sends anything in these tests.
+    fn client(base_url: &str) -> Client {
+        Client::builder()
+            .base_url(base_url)
+            .credentials("account", "secret".to_owned())
+            .build()
+            .expect("a client")
+    }
 
     /// Sessions read their status at a URL built once, the one the generated method of the
     /// flow's read operation would request.
@@ -348,11 +358,7 @@ mod tests {
     fn a_session_reads_at_a_url_built_once() {
         use crate::outcome::Outcome as _;
         use crate::types::MitIdCompleted;
-        let client = Client::builder()
-            .base_url("http://127.0.0.1:9/prefix")
-            .credentials("account", "secret".to_owned())
-            .build()
-            .expect("a client");
+        let client = client("http://127.0.0.1:9/prefix");
         let id = "5f0c7a52-3a1e-4b8e-9d61-0c1f2e3d4a5b";
         let cases = [
             (
@@ -389,11 +395,7 @@ mod tests {
     /// what every read allocates and moves: the generated call once, and little besides.
     #[test]
     fn a_status_read_holds_the_generated_call_once_and_a_wait_none() {
-        let client = Client::builder()
-            .base_url("http://127.0.0.1:9")
-            .credentials("account", "secret".to_owned())
-            .build()
-            .expect("a client");
+        let client = client("http://127.0.0.1:9");
         let session: Session<BankIdSeCompleted> = client
             .resume(SessionHandle::new(Provider::BankIdSe, Flow::Auth, "id"))
             .expect("a session");

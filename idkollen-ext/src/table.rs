@@ -131,16 +131,13 @@ macro_rules! provider_table {
                     // The generated client's check of the id, so that both reads accept the
                     // same ids.
                     session_id(id).ok()?;
-                    let raw = client.raw();
-                    let operation = match (provider, flow) {
-                        $((Provider::$provider, Flow::$flow) => stringify!($read),)*
+                    let (operation, template) = match (provider, flow) {
+                        $((Provider::$provider, Flow::$flow) => {
+                            (stringify!($read), idkollen_api::paths::$read)
+                        })*
                         _ => return None,
                     };
-                    let template = match (provider, flow) {
-                        $((Provider::$provider, Flow::$flow) => idkollen_api::paths::$read,)*
-                        _ => return None,
-                    };
-                    let url = raw.prepared_url(template, id)?;
+                    let url = client.raw().prepared_url(template, id)?;
                     Some(PreparedRead { operation, url })
                 }
 

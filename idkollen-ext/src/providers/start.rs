@@ -28,15 +28,10 @@ where
     S: StatusUnion<Completed: Outcome>,
     F: Future<Output = Result<ResponseValue<S>, progenitor_client::Error>>,
 {
-    let answer = {
-        // Starts count toward the client's bound on requests (and so connections) in flight.
-        let _permit = client.request_limit().acquire().await;
-        request.await
-    };
     let answer = client
-        .answer_tolerant(
+        .call_tolerant(
             operation,
-            answer,
+            request,
             |s| s,
             |body| tolerant::read_status::<S>(body).ok().map(|r| r.value),
         )
