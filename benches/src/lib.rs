@@ -16,6 +16,7 @@ pub mod bodies;
 pub mod fleet;
 pub mod load;
 pub mod proc_stats;
+pub mod raw_http;
 pub mod rng;
 pub mod sandbox_process;
 pub mod server;

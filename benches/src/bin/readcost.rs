@@ -16,14 +16,12 @@
 use std::process::{Command, ExitCode};
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
 use clap::{Parser, Subcommand, ValueEnum};
 use idkollen_api::types;
+use idkollen_bench::raw_http;
 use idkollen_bench::sandbox_process::{ACCOUNT, SECRET, SandboxProcess};
 use idkollen_ext::types::BankIdSeCompleted;
 use idkollen_ext::{Flow, Poller, Provider, Session, SessionHandle, SessionStatus};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 type RunError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -282,16 +280,9 @@ fn run(reader: Reader, sessions: usize, read: bool, base_url: &str) -> Result<()
     })
 }
 
-/// A `reqwest::Client` with idkollen-ext's timeouts that sends the credentials.
+/// The hand-written client's HTTP client, for the sandbox process's account.
 fn http_client() -> Result<reqwest::Client, RunError> {
-    let credentials = format!("{ACCOUNT}:{SECRET}");
-    let mut auth = HeaderValue::try_from(format!("Basic {}", BASE64.encode(credentials)))?;
-    auth.set_sensitive(true);
-    Ok(reqwest::Client::builder()
-        .default_headers(HeaderMap::from_iter([(AUTHORIZATION, auth)]))
-        .timeout(Duration::from_secs(30))
-        .connect_timeout(Duration::from_secs(10))
-        .build()?)
+    Ok(raw_http::builder(ACCOUNT, SECRET)?.build()?)
 }
 
 /// One client and what it needs per session, built before any read so that only the reads

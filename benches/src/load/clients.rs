@@ -3,17 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
-
 use identisure_client::models::{BankIdSeAuthRequest, BankIdSeStatus};
 use identisure_client::{IdentisureClient, IdentisureClientBuilder, PollOptions};
 use idkollen_ext::types::BankIdSeCompleted;
 use idkollen_ext::{Client, Poller, Session};
 use idkollen_sandbox::Sandbox;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 use super::{LoadConfig, Mode};
+use crate::raw_http;
 
 /// The refId that keeps a sandbox session pending until the control API completes it.
 pub(crate) const MANUAL: &str = "sandbox:manual";
@@ -48,13 +45,7 @@ pub(crate) struct Raw {
 impl Raw {
     /// A `reqwest::Client` with idkollen-ext's timeouts, sending the credentials by default.
     fn new(sb: &Sandbox, http2: bool) -> Result<Self, RunError> {
-        let credentials = format!("{}:{}", sb.account_id(), sb.secret_key());
-        let mut auth = HeaderValue::try_from(format!("Basic {}", BASE64.encode(credentials)))?;
-        auth.set_sensitive(true);
-        let mut http = reqwest::Client::builder()
-            .default_headers(HeaderMap::from_iter([(AUTHORIZATION, auth)]))
-            .timeout(Duration::from_secs(30))
-            .connect_timeout(Duration::from_secs(10));
+        let mut http = raw_http::builder(sb.account_id(), sb.secret_key())?;
         if http2 {
             http = http.http2_prior_knowledge();
         }
