@@ -56,7 +56,42 @@ pub struct CpuTimes {
     pub total: Duration,
     /// Live threads grouped by name (tokio names its runtimes' threads), so the clients' time
     /// and the sandbox's can be told apart.
-    pub by_thread_name: BTreeMap<String, Duration>,
+    pub by_thread_name: BTreeMap<String, ThreadTimes>,
+}
+
+/// What a group of threads spent: CPU time in user space and in the kernel, and how often the
+/// threads were switched out. Timed CPU includes the kernel's share and the switches, which a
+/// count of instructions (`readcost`) does not see.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ThreadTimes {
+    /// Time in user space (`utime`).
+    pub user: Duration,
+    /// Time in the kernel on the threads' behalf (`stime`).
+    pub system: Duration,
+    /// Context switches: the threads gave up the CPU (parked, waited on a lock or a syscall)
+    /// or were preempted (`voluntary_ctxt_switches` + `nonvoluntary_ctxt_switches`).
+    pub switches: u64,
+}
+
+impl ThreadTimes {
+    /// User and system time together.
+    pub fn total(&self) -> Duration {
+        self.user + self.system
+    }
+
+    fn saturating_sub(self, earlier: ThreadTimes) -> ThreadTimes {
+        ThreadTimes {
+            user: self.user.saturating_sub(earlier.user),
+            system: self.system.saturating_sub(earlier.system),
+            switches: self.switches.saturating_sub(earlier.switches),
+        }
+    }
+
+    fn add(&mut self, other: ThreadTimes) {
+        self.user += other.user;
+        self.system += other.system;
+        self.switches += other.switches;
+    }
 }
 
 impl CpuTimes {
@@ -82,6 +117,11 @@ impl CpuTimes {
 
     /// The time of the threads called `name`.
     pub fn of_threads(&self, name: &str) -> Duration {
+        self.threads(name).total()
+    }
+
+    /// The user and system time and the switches of the threads called `name`.
+    pub fn threads(&self, name: &str) -> ThreadTimes {
         self.by_thread_name.get(name).copied().unwrap_or_default()
     }
 }
@@ -89,17 +129,30 @@ impl CpuTimes {
 /// This process's CPU time so far, from `/proc/self/stat` and `/proc/self/task/*/stat`.
 pub fn cpu_times() -> io::Result<CpuTimes> {
     let total = stat_cpu_time(&std::fs::read_to_string("/proc/self/stat")?)?;
-    let mut by_thread_name = BTreeMap::<String, Duration>::new();
+    let mut by_thread_name = BTreeMap::<String, ThreadTimes>::new();
     for task in std::fs::read_dir("/proc/self/task")? {
         let dir = task?.path();
         // A thread may end between listing and reading: skip it rather than fail.
-        let (Ok(comm), Ok(stat)) = (
+        let (Ok(comm), Ok(stat), Ok(status)) = (
             std::fs::read_to_string(dir.join("comm")),
             std::fs::read_to_string(dir.join("stat")),
+            std::fs::read_to_string(dir.join("status")),
         ) else {
             continue;
         };
-        *by_thread_name.entry(comm.trim().to_owned()).or_default() += stat_cpu_time(&stat)?;
+        let (user, system) = stat_user_system(&stat)?;
+        let switches = ["voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"]
+            .iter()
+            .filter_map(|name| status_field(&status, name))
+            .sum();
+        by_thread_name
+            .entry(comm.trim().to_owned())
+            .or_default()
+            .add(ThreadTimes {
+                user,
+                system,
+                switches,
+            });
     }
     Ok(CpuTimes {
         total,
@@ -112,9 +165,15 @@ pub fn cpu_of(pid: u32) -> io::Result<Duration> {
     stat_cpu_time(&std::fs::read_to_string(format!("/proc/{pid}/stat"))?)
 }
 
-/// `utime + stime` of a `stat` line. The command name in parentheses may hold spaces, so the
-/// fields are counted from the last `)`: state is field 3, utime 14, stime 15.
+/// `utime + stime` of a `stat` line.
 fn stat_cpu_time(stat: &str) -> io::Result<Duration> {
+    let (user, system) = stat_user_system(stat)?;
+    Ok(user + system)
+}
+
+/// `utime` and `stime` of a `stat` line. The command name in parentheses may hold spaces, so
+/// the fields are counted from the last `)`: state is field 3, utime 14, stime 15.
+fn stat_user_system(stat: &str) -> io::Result<(Duration, Duration)> {
     let bad = || io::Error::other(format!("unexpected stat line: {stat}"));
     let rest = &stat[stat.rfind(')').ok_or_else(bad)? + 1..];
     let fields: Vec<&str> = rest.split_whitespace().collect();
@@ -124,8 +183,18 @@ fn stat_cpu_time(stat: &str) -> io::Result<Duration> {
             .and_then(|f| f.parse::<u64>().ok())
             .ok_or_else(bad)
     };
-    let ticks = tick(14 - 3)? + tick(15 - 3)?;
-    Ok(Duration::from_millis(ticks * 1000 / TICKS_PER_SECOND))
+    let time = |ticks: u64| Duration::from_millis(ticks * 1000 / TICKS_PER_SECOND);
+    Ok((time(tick(14 - 3)?), time(tick(15 - 3)?)))
+}
+
+/// A number field of a `/proc/*/status` file (`name:\tvalue`).
+fn status_field(status: &str, name: &str) -> Option<u64> {
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(':'))?
+        .trim()
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -136,6 +205,19 @@ mod tests {
     fn stat_lines_with_spaces_in_the_name() {
         let line = "42 (a (b) c) S 1 42 42 0 -1 4194304 100 0 0 0 250 31 0 0 20 0 1 0 5 0 0";
         assert_eq!(stat_cpu_time(line).unwrap(), Duration::from_millis(2810));
+        assert_eq!(
+            stat_user_system(line).unwrap(),
+            (Duration::from_millis(2500), Duration::from_millis(310))
+        );
+    }
+
+    #[test]
+    fn status_fields_by_name() {
+        let status =
+            "Name:\tclient\nvoluntary_ctxt_switches:\t120\nnonvoluntary_ctxt_switches:\t7\n";
+        assert_eq!(status_field(status, "voluntary_ctxt_switches"), Some(120));
+        assert_eq!(status_field(status, "nonvoluntary_ctxt_switches"), Some(7));
+        assert_eq!(status_field(status, "missing"), None);
     }
 
     #[test]

@@ -52,6 +52,12 @@ struct Args {
     /// Tokio worker threads of the client.
     #[arg(long, default_value_t = 2)]
     workers: usize,
+    /// How many sessions start at once.
+    #[arg(long, default_value_t = 64)]
+    start_concurrency: usize,
+    /// idkollen-ext's bound on requests in flight; its default when absent.
+    #[arg(long)]
+    max_requests_in_flight: Option<usize>,
 }
 
 fn main() -> ExitCode {
@@ -81,7 +87,11 @@ async fn wait_on_sessions(args: &Args, base_url: &str) -> Result<(), RunError> {
     let policy = PollPolicy::new()
         .no_deadline()
         .callback_fallback_interval(Duration::from_secs(args.fallback_secs));
-    let ext = Client::builder()
+    let mut ext = Client::builder();
+    if let Some(bound) = args.max_requests_in_flight {
+        ext = ext.max_requests_in_flight(bound);
+    }
+    let ext = ext
         .base_url(base_url)
         .credentials(ACCOUNT, SECRET)
         .callback_secret(CALLBACK_SECRET)
@@ -138,7 +148,7 @@ async fn wait_on_sessions(args: &Args, base_url: &str) -> Result<(), RunError> {
                 }
             }
         })
-        .buffer_unordered(64);
+        .buffer_unordered(args.start_concurrency.max(1));
     let mut waiters = Vec::with_capacity(args.sessions);
     while let Some(waiter) = starts.next().await {
         waiters.push(waiter?);

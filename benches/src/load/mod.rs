@@ -125,6 +125,8 @@ pub fn run(config: &LoadConfig) -> Result<LoadReport, RunError> {
         callbacks_sent: sb.callbacks().len(),
         cpu_total: cpu.total,
         cpu_client: cpu.of_threads(CLIENT_THREAD),
+        cpu_client_system: cpu.threads(CLIENT_THREAD).system,
+        client_switches: cpu.threads(CLIENT_THREAD).switches,
         cpu_sandbox: cpu.of_threads(SANDBOX_THREAD),
         rss_before_kib: memory_before.rss_kib,
         rss_after_kib: memory_after.rss_kib,

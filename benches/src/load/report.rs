@@ -43,6 +43,10 @@ pub struct LoadReport {
     pub cpu_total: Duration,
     /// CPU time of the client runtime's threads.
     pub cpu_client: Duration,
+    /// Of that, the kernel's share (system time).
+    pub cpu_client_system: Duration,
+    /// Context switches of the client runtime's threads.
+    pub client_switches: u64,
     /// CPU time of the sandbox runtime's threads.
     pub cpu_sandbox: Duration,
     /// Resident memory before the sessions started (runtimes and sandbox up), KiB.
@@ -64,6 +68,11 @@ impl LoadReport {
     /// The client runtime's CPU time per request the sandbox served (starts and reads).
     pub fn client_cpu_per_request(&self) -> Duration {
         self.cpu_client / u32::try_from(self.requests.max(1)).unwrap_or(u32::MAX)
+    }
+
+    /// Context switches of the client runtime's threads per request the sandbox served.
+    pub fn client_switches_per_request(&self) -> f64 {
+        self.client_switches as f64 / self.requests.max(1) as f64
     }
 
     /// The report as a JSON object (durations in milliseconds, memory in KiB).
@@ -89,9 +98,11 @@ impl LoadReport {
             "cpuMs": {
                 "total": ms(self.cpu_total),
                 "client": ms(self.cpu_client),
+                "clientSystem": ms(self.cpu_client_system),
                 "sandbox": ms(self.cpu_sandbox),
                 "clientPerRequestUs": self.client_cpu_per_request().as_secs_f64() * 1e6,
             },
+            "clientSwitchesPerRequest": self.client_switches_per_request(),
             "rssKib": {
                 "before": self.rss_before_kib,
                 "after": self.rss_after_kib,
@@ -131,8 +142,8 @@ impl fmt::Display for LoadReport {
         write!(
             f,
             " requests={} status_reads={} wall_s={:.2} req_per_s={:.0} http_429={} callbacks={} \
-             start_phase_s={:.2} cpu_s total={:.2} client={:.2} sandbox={:.2} \
-             client_cpu_per_request_us={:.1} \
+             start_phase_s={:.2} cpu_s total={:.2} client={:.2} client_system={:.2} \
+             sandbox={:.2} client_cpu_per_request_us={:.1} client_switches_per_request={:.2} \
              rss_mib before={:.1} after={:.1} peak={:.1} connections accepted={} peak={}",
             self.requests,
             self.status_reads,
@@ -143,8 +154,10 @@ impl fmt::Display for LoadReport {
             self.start_phase.as_secs_f64(),
             self.cpu_total.as_secs_f64(),
             self.cpu_client.as_secs_f64(),
+            self.cpu_client_system.as_secs_f64(),
             self.cpu_sandbox.as_secs_f64(),
             self.client_cpu_per_request().as_secs_f64() * 1e6,
+            self.client_switches_per_request(),
             mib(self.rss_before_kib),
             mib(self.rss_after_kib),
             mib(self.peak_rss_kib),
