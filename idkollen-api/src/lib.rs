@@ -39,3 +39,5 @@ pub use generated::*;
 
 mod hooks;
 mod prepared;
+
+pub use prepared::UrlBase;

@@ -65,6 +65,8 @@ pub struct Client {
 
 struct Inner {
     raw: idkollen_api::Client,
+    /// The raw client's base, parsed once: each session builds its read's URL from it.
+    url_base: idkollen_api::UrlBase,
     http: reqwest::Client,
     base_url: Url,
     account_id: String,
@@ -103,6 +105,11 @@ impl Client {
     /// The generated client underneath, for anything this crate does not wrap.
     pub fn raw(&self) -> &idkollen_api::Client {
         &self.inner.raw
+    }
+
+    /// The raw client's base URL, parsed once, to build operations' URLs from.
+    pub(crate) fn url_base(&self) -> &idkollen_api::UrlBase {
+        &self.inner.url_base
     }
 
     /// The base URL requests go to.
@@ -435,6 +442,7 @@ impl ClientBuilder {
         // The generated client appends `/v3/...` to the base verbatim.
         let base = base_url.as_str().trim_end_matches('/').to_owned();
         let raw = idkollen_api::Client::new_with_client(&base, http.clone());
+        let url_base = idkollen_api::UrlBase::new(raw.base_text());
         #[cfg(feature = "redis")]
         let coordination = match self.coordination {
             Some(fleet) => Coordination::fleet(fleet, &account_id),
@@ -445,6 +453,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 raw,
+                url_base,
                 http,
                 base_url,
                 account_id,

@@ -137,7 +137,7 @@ macro_rules! provider_table {
                         })*
                         _ => return None,
                     };
-                    let url = client.raw().prepared_url(template, id)?;
+                    let url = client.url_base().url(template, id)?;
                     Some(PreparedRead { operation, url })
                 }
 

@@ -1,16 +1,22 @@
-//! What one status read costs the client, counted rather than timed: instructions (valgrind's
-//! callgrind) and heap allocations (valgrind's DHAT), side by side for idkollen-ext, the
-//! generated client alone, hand-written reqwest + serde_json and the official client. A count
-//! does not move with the machine's load, so it ranks the clients on a busy machine too.
+//! What one status read, or one start, costs the client, counted rather than timed:
+//! instructions (valgrind's callgrind) and heap allocations (valgrind's DHAT), side by side for
+//! idkollen-ext, the generated client alone, hand-written reqwest + serde_json and the official
+//! client. A count does not move with the machine's load, so it ranks the clients on a busy
+//! machine too.
 //!
 //! `readcost compare` starts the sandbox in a process of its own, then runs this binary under
-//! valgrind twice per client: once starting N sessions and reading each once, once starting
+//! valgrind twice per client. For reads (`--op read`, the default): once starting N sessions
+//! (with the same plain reqwest client for every client) and reading each once, once starting
 //! them only. The difference over N is the cost of a read: the client's own code, reqwest,
-//! hyper and the kernel interface, but neither the starts nor the process's set-up.
+//! hyper and the kernel interface, but neither the starts nor the process's set-up. For starts
+//! (`--op start`): once building the client and starting N BankID SE logins with it, once
+//! building the client only; the difference over N is a start, the `Session` it returns (for
+//! idkollen-ext) included.
 //!
 //! ```text
 //! cargo build --release -p idkollen-sandbox -p idkollen-bench
 //! target/release/readcost compare --reads 2000
+//! target/release/readcost compare --op start --reads 1000
 //! ```
 
 use std::process::{Command, ExitCode};
@@ -25,6 +31,9 @@ use idkollen_ext::{Flow, Poller, Provider, Session, SessionHandle, SessionStatus
 
 type RunError = Box<dyn std::error::Error + Send + Sync>;
 
+/// The refId that keeps a sandbox session pending until the control API completes it.
+const MANUAL: &str = "sandbox:manual";
+
 #[derive(Debug, Parser)]
 struct Args {
     #[command(subcommand)]
@@ -35,7 +44,10 @@ struct Args {
 enum Cmd {
     /// Counts every client's reads under valgrind and prints them side by side.
     Compare {
-        /// Sessions started and read once each, per client.
+        /// What is counted.
+        #[arg(long, value_enum, default_value_t = Op::Read)]
+        op: Op,
+        /// Sessions started and read once each (or, with `--op start`, started), per client.
         #[arg(long, default_value_t = 2000)]
         reads: usize,
         /// Where callgrind's profiles go (one per client, for `callgrind_annotate`).
@@ -46,15 +58,36 @@ enum Cmd {
     Run {
         #[arg(long, value_enum)]
         client: Reader,
+        #[arg(long, value_enum, default_value_t = Op::Read)]
+        op: Op,
         /// Sessions to start.
         #[arg(long)]
         sessions: usize,
-        /// Read each session once after starting them all.
+        /// Do what is counted: read each session once after starting them all (`--op read`),
+        /// or start the sessions with `client` (`--op start`).
         #[arg(long)]
         read: bool,
         #[arg(long)]
         base_url: String,
     },
+}
+
+/// What a run counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum Op {
+    /// A status read of a pending session.
+    Read,
+    /// A start of a BankID SE login.
+    Start,
+}
+
+impl Op {
+    fn arg(self) -> &'static str {
+        match self {
+            Op::Read => "read",
+            Op::Start => "start",
+        }
+    }
 }
 
 /// The clients compared.
@@ -78,12 +111,14 @@ impl Reader {
         Reader::Official,
     ];
 
-    fn name(self) -> &'static str {
-        match self {
-            Reader::Ext => "idkollen-ext poll_once",
-            Reader::Generated => "idkollen-api generated client",
-            Reader::Raw => "reqwest + serde_json",
-            Reader::Official => "identisure-client auth_status",
+    fn name(self, op: Op) -> &'static str {
+        match (self, op) {
+            (Reader::Ext, Op::Read) => "idkollen-ext poll_once",
+            (Reader::Ext, Op::Start) => "idkollen-ext send",
+            (Reader::Generated, _) => "idkollen-api generated client",
+            (Reader::Raw, _) => "reqwest + serde_json",
+            (Reader::Official, Op::Read) => "identisure-client auth_status",
+            (Reader::Official, Op::Start) => "identisure-client auth",
         }
     }
 
@@ -99,13 +134,21 @@ impl Reader {
 
 fn main() -> ExitCode {
     let result = match Args::parse().command {
-        Cmd::Compare { reads, out_dir } => compare(reads, &out_dir),
+        Cmd::Compare { op, reads, out_dir } => compare(op, reads, &out_dir),
         Cmd::Run {
             client,
+            op: Op::Read,
             sessions,
             read,
             base_url,
         } => run(client, sessions, read, &base_url),
+        Cmd::Run {
+            client,
+            op: Op::Start,
+            sessions,
+            read,
+            base_url,
+        } => run_starts(client, sessions, read, &base_url),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -124,7 +167,7 @@ struct Counts {
     bytes: u64,
 }
 
-fn compare(reads: usize, out_dir: &str) -> Result<(), RunError> {
+fn compare(op: Op, reads: usize, out_dir: &str) -> Result<(), RunError> {
     if reads == 0 {
         return Err("--reads must be at least 1".into());
     }
@@ -132,8 +175,8 @@ fn compare(reads: usize, out_dir: &str) -> Result<(), RunError> {
     let sandbox = SandboxProcess::start()?;
     let mut rows = Vec::new();
     for reader in Reader::ALL {
-        let base = counted(reader, reads, false, sandbox.base_url(), out_dir)?;
-        let with_reads = counted(reader, reads, true, sandbox.base_url(), out_dir)?;
+        let base = counted(reader, op, reads, false, sandbox.base_url(), out_dir)?;
+        let with_reads = counted(reader, op, reads, true, sandbox.base_url(), out_dir)?;
         let per_read =
             |f: fn(&Counts) -> u64| f(&with_reads).saturating_sub(f(&base)) as f64 / reads as f64;
         rows.push((
@@ -148,7 +191,8 @@ fn compare(reads: usize, out_dir: &str) -> Result<(), RunError> {
         .iter()
         .find(|row| row.0 == Reader::Raw)
         .map_or(f64::NAN, |row| row.1);
-    println!("{reads} reads per client (instructions and allocations per read):");
+    let what = op.arg();
+    println!("{reads} {what}s per client (instructions and allocations per {what}):");
     println!(
         "{:<32} {:>14} {:>9} {:>9} {:>12} {:>12}",
         "client", "instructions", ": ours", ": raw", "allocations", "bytes"
@@ -156,7 +200,7 @@ fn compare(reads: usize, out_dir: &str) -> Result<(), RunError> {
     for (reader, instructions, allocations, bytes) in rows {
         println!(
             "{:<32} {:>14.0} {:>9.2} {:>9.2} {:>12.1} {:>12.0}",
-            reader.name(),
+            reader.name(op),
             instructions,
             instructions / ours,
             instructions / raw,
@@ -170,6 +214,7 @@ fn compare(reads: usize, out_dir: &str) -> Result<(), RunError> {
 /// Runs this binary's `run` for `reader` under callgrind and then DHAT.
 fn counted(
     reader: Reader,
+    op: Op,
     sessions: usize,
     read: bool,
     base_url: &str,
@@ -181,6 +226,8 @@ fn counted(
         "run".into(),
         "--client".into(),
         reader.arg().into(),
+        "--op".into(),
+        op.arg().into(),
         "--sessions".into(),
         sessions.to_string(),
         "--base-url".into(),
@@ -190,9 +237,10 @@ fn counted(
         args.push("--read".into());
     }
     let profile = format!(
-        "{out_dir}/callgrind.{}.{}",
+        "{out_dir}/callgrind.{}.{}.{}",
+        op.arg(),
         reader.arg(),
-        if read { "reads" } else { "starts" }
+        if read { "counted" } else { "base" }
     );
     let callgrind = valgrind(
         &[
@@ -204,7 +252,12 @@ fn counted(
     let dhat = valgrind(
         &[
             "--tool=dhat".into(),
-            format!("--dhat-out-file={out_dir}/dhat.{}.json", reader.arg()),
+            format!(
+                "--dhat-out-file={out_dir}/dhat.{}.{}.{}.json",
+                op.arg(),
+                reader.arg(),
+                if read { "counted" } else { "base" }
+            ),
         ],
         &args,
     )?;
@@ -261,7 +314,7 @@ fn run(reader: Reader, sessions: usize, read: bool, base_url: &str) -> Result<()
         for _ in 0..sessions {
             let started: serde_json::Value = http
                 .post(format!("{base_url}/v3/bankid-se/auth"))
-                .json(&serde_json::json!({ "refId": "sandbox:manual" }))
+                .json(&serde_json::json!({ "refId": MANUAL }))
                 .send()
                 .await?
                 .error_for_status()?
@@ -278,6 +331,119 @@ fn run(reader: Reader, sessions: usize, read: bool, base_url: &str) -> Result<()
         }
         Ok(())
     })
+}
+
+/// Builds `reader`'s client and, with `start`, starts `sessions` BankID SE logins with it on
+/// this thread, each of which must answer pending.
+fn run_starts(
+    reader: Reader,
+    sessions: usize,
+    start: bool,
+    base_url: &str,
+) -> Result<(), RunError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let starts = Starts::new(reader, base_url)?;
+        if start {
+            starts.start_all(sessions).await?;
+        }
+        Ok(())
+    })
+}
+
+/// One client, built before any start so that only the starts differ between its two runs.
+enum Starts {
+    Ext(idkollen_ext::Client),
+    Generated(idkollen_api::Client, types::BankIdSeAuthRequest),
+    Raw(reqwest::Client, String, serde_json::Value),
+    Official(identisure_client::IdentisureClient),
+}
+
+impl Starts {
+    fn new(reader: Reader, base_url: &str) -> Result<Self, RunError> {
+        let body = serde_json::json!({ "refId": MANUAL });
+        Ok(match reader {
+            Reader::Ext => Starts::Ext(
+                idkollen_ext::Client::builder()
+                    .base_url(base_url)
+                    .credentials(ACCOUNT, SECRET)
+                    .build()?,
+            ),
+            Reader::Generated => Starts::Generated(
+                idkollen_api::Client::new_with_client(base_url, http_client()?),
+                serde_json::from_value(body)?,
+            ),
+            Reader::Raw => Starts::Raw(
+                http_client()?,
+                format!("{base_url}/v3/bankid-se/auth"),
+                body,
+            ),
+            Reader::Official => Starts::Official(
+                identisure_client::IdentisureClientBuilder::new(ACCOUNT, SECRET)
+                    .base_url(base_url)
+                    .build()?,
+            ),
+        })
+    }
+
+    /// Starts `n` logins, one after the other, and keeps what each start returned until the
+    /// end (a session's handle is part of what a start costs).
+    async fn start_all(&self, n: usize) -> Result<(), RunError> {
+        let pending = match self {
+            Starts::Ext(client) => {
+                let mut sessions = Vec::with_capacity(n);
+                for _ in 0..n {
+                    let session = client.bankid_se().auth().ref_id(MANUAL).send().await?;
+                    sessions.push(session);
+                }
+                sessions.len() == n
+            }
+            Starts::Generated(client, body) => {
+                let mut all = true;
+                for _ in 0..n {
+                    let status = client.bankid_se_start_auth(body).await?.into_inner();
+                    all &= matches!(status, types::BankIdSeStatus::BankIdSePending(_));
+                }
+                all
+            }
+            Starts::Raw(http, url, body) => {
+                let mut all = true;
+                for _ in 0..n {
+                    let bytes = http
+                        .post(url)
+                        .json(body)
+                        .send()
+                        .await?
+                        .error_for_status()?
+                        .bytes()
+                        .await?;
+                    let status: types::BankIdSeStatus = serde_json::from_slice(&bytes)?;
+                    all &= matches!(status, types::BankIdSeStatus::BankIdSePending(_));
+                }
+                all
+            }
+            Starts::Official(client) => {
+                let mut all = true;
+                for _ in 0..n {
+                    let request = identisure_client::models::BankIdSeAuthRequest::new()
+                        .ref_id(MANUAL.to_owned());
+                    let status = client.bankid_se().auth(request).await?;
+                    all &= matches!(
+                        status,
+                        identisure_client::models::BankIdSeStatus::Pending(_)
+                    );
+                }
+                all
+            }
+        };
+        if pending {
+            Ok(())
+        } else {
+            Err("a start did not answer pending".into())
+        }
+    }
 }
 
 /// The hand-written client's HTTP client, for the sandbox process's account.
