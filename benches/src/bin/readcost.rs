@@ -11,12 +11,17 @@
 //! hyper and the kernel interface, but neither the starts nor the process's set-up. For starts
 //! (`--op start`): once building the client and starting N BankID SE logins with it, once
 //! building the client only; the difference over N is a start, the `Session` it returns (for
-//! idkollen-ext) included.
+//! idkollen-ext) included. For waits (`--op wait`): N started sessions, each waited on at once
+//! with the client's own waiting loop for 3.5 s (a read a second from 1 s on, so three or four
+//! reads each), against the same sessions not waited on; the difference over the reads the
+//! sandbox counted is a read in a waiting loop: the read, its timer and its share of setting
+//! up and ending the wait. The generated client has no waiting loop, so it is left out there.
 //!
 //! ```text
 //! cargo build --release -p idkollen-sandbox -p idkollen-bench
 //! target/release/readcost compare --reads 2000
 //! target/release/readcost compare --op start --reads 1000
+//! target/release/readcost compare --op wait --reads 300
 //! ```
 
 use std::process::{Command, ExitCode};
@@ -79,6 +84,8 @@ enum Op {
     Read,
     /// A start of a BankID SE login.
     Start,
+    /// A status read within the client's waiting loop.
+    Wait,
 }
 
 impl Op {
@@ -86,6 +93,7 @@ impl Op {
         match self {
             Op::Read => "read",
             Op::Start => "start",
+            Op::Wait => "wait",
         }
     }
 }
@@ -115,10 +123,12 @@ impl Reader {
         match (self, op) {
             (Reader::Ext, Op::Read) => "idkollen-ext poll_once",
             (Reader::Ext, Op::Start) => "idkollen-ext send",
+            (Reader::Ext, Op::Wait) => "idkollen-ext wait",
             (Reader::Generated, _) => "idkollen-api generated client",
             (Reader::Raw, _) => "reqwest + serde_json",
             (Reader::Official, Op::Read) => "identisure-client auth_status",
             (Reader::Official, Op::Start) => "identisure-client auth",
+            (Reader::Official, Op::Wait) => "identisure-client wait_for_auth",
         }
     }
 
@@ -149,6 +159,13 @@ fn main() -> ExitCode {
             read,
             base_url,
         } => run_starts(client, sessions, read, &base_url),
+        Cmd::Run {
+            client,
+            op: Op::Wait,
+            sessions,
+            read,
+            base_url,
+        } => run_waits(client, sessions, read, &base_url),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -159,12 +176,14 @@ fn main() -> ExitCode {
     }
 }
 
-/// Instructions and allocations of one valgrind run.
+/// Instructions and allocations of one valgrind run, and the status reads it made (counted
+/// by the sandbox, for waits only).
 #[derive(Debug, Clone, Copy, Default)]
 struct Counts {
     instructions: u64,
     allocations: u64,
     bytes: u64,
+    reads: u64,
 }
 
 fn compare(op: Op, reads: usize, out_dir: &str) -> Result<(), RunError> {
@@ -175,29 +194,56 @@ fn compare(op: Op, reads: usize, out_dir: &str) -> Result<(), RunError> {
     let sandbox = SandboxProcess::start()?;
     let mut rows = Vec::new();
     for reader in Reader::ALL {
+        if op == Op::Wait && reader == Reader::Generated {
+            continue;
+        }
         let base = counted(reader, op, reads, false, sandbox.base_url(), out_dir)?;
         let with_reads = counted(reader, op, reads, true, sandbox.base_url(), out_dir)?;
+        // A wait reads as often as its loop and the clock let it: count what the sandbox saw.
+        let done = match op {
+            Op::Wait => with_reads.reads.max(1) as f64,
+            Op::Read | Op::Start => reads as f64,
+        };
         let per_read =
-            |f: fn(&Counts) -> u64| f(&with_reads).saturating_sub(f(&base)) as f64 / reads as f64;
+            |f: fn(&Counts) -> u64| f(&with_reads).saturating_sub(f(&base)) as f64 / done;
         rows.push((
             reader,
             per_read(|c| c.instructions),
             per_read(|c| c.allocations),
             per_read(|c| c.bytes),
+            with_reads.reads,
         ));
     }
     let ours = rows[0].1;
+    let reads_seen: Vec<String> = rows
+        .iter()
+        .filter(|row| row.4 > 0)
+        .map(|row| format!("{} {}", row.0.arg(), row.4))
+        .collect();
+    if !reads_seen.is_empty() {
+        println!("reads the sandbox counted: {}", reads_seen.join(", "));
+    }
     let raw = rows
         .iter()
         .find(|row| row.0 == Reader::Raw)
         .map_or(f64::NAN, |row| row.1);
-    let what = op.arg();
-    println!("{reads} {what}s per client (instructions and allocations per {what}):");
+    let what = match op {
+        Op::Read | Op::Wait => "read",
+        Op::Start => "start",
+    };
+    match op {
+        Op::Wait => println!(
+            "{reads} sessions waited on per client (instructions and allocations per read):"
+        ),
+        Op::Read | Op::Start => {
+            println!("{reads} {what}s per client (instructions and allocations per {what}):");
+        }
+    }
     println!(
         "{:<32} {:>14} {:>9} {:>9} {:>12} {:>12}",
         "client", "instructions", ": ours", ": raw", "allocations", "bytes"
     );
-    for (reader, instructions, allocations, bytes) in rows {
+    for (reader, instructions, allocations, bytes, _) in rows {
         println!(
             "{:<32} {:>14.0} {:>9.2} {:>9.2} {:>12.1} {:>12.0}",
             reader.name(op),
@@ -262,6 +308,7 @@ fn counted(
         &args,
     )?;
     Ok(Counts {
+        reads: after(&callgrind, "status reads:").unwrap_or(0),
         instructions: after(&callgrind, "Collected :")
             .ok_or("callgrind printed no instruction count")?,
         allocations: dhat_total(&dhat, "blocks").ok_or("DHAT printed no total")?,
@@ -310,19 +357,7 @@ fn run(reader: Reader, sessions: usize, read: bool, base_url: &str) -> Result<()
         .build()?;
     rt.block_on(async {
         let http = http_client()?;
-        let mut ids = Vec::with_capacity(sessions);
-        for _ in 0..sessions {
-            let started: serde_json::Value = http
-                .post(format!("{base_url}/v3/bankid-se/auth"))
-                .json(&serde_json::json!({ "refId": MANUAL }))
-                .send()
-                .await?
-                .error_for_status()?
-                .json()
-                .await?;
-            let id = started["id"].as_str().ok_or("a start without an id")?;
-            ids.push(id.to_owned());
-        }
+        let ids = start_plain(&http, base_url, sessions).await?;
         // The service allows a read a second after the start.
         tokio::time::sleep(Duration::from_millis(1100)).await;
         let reads = Reads::new(reader, base_url, &ids)?;
@@ -351,6 +386,108 @@ fn run_starts(
         }
         Ok(())
     })
+}
+
+/// Starts `sessions` logins with a plain reqwest client, builds `reader`'s client and, with
+/// `wait`, waits on every session at once for 3.5 s with the client's own waiting loop (the
+/// first read 1 s in, as idkollen-ext's gate allows, then one a second). Prints to stderr
+/// (beside valgrind's report) the status reads the sandbox answered meanwhile.
+fn run_waits(reader: Reader, sessions: usize, wait: bool, base_url: &str) -> Result<(), RunError> {
+    const WAIT: Duration = Duration::from_millis(3500);
+    const INTERVAL: Duration = Duration::from_secs(1);
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let http = http_client()?;
+        let ids = start_plain(&http, base_url, sessions).await?;
+        let reads = Reads::new(reader, base_url, &ids)?;
+        let before = status_reads(&http, base_url).await?;
+        if wait {
+            let waits = futures::future::join_all((0..ids.len()).map(|i| {
+                let reads = &reads;
+                async move {
+                    match reads {
+                        Reads::Ext(sessions) => {
+                            let policy = idkollen_ext::PollPolicy::new().max_wait(WAIT);
+                            // Ends in DeadlineExceeded: the sessions never complete.
+                            let _ = sessions[i].wait_with(&policy).await;
+                        }
+                        Reads::Official(client, ids) => {
+                            tokio::time::sleep(INTERVAL).await;
+                            let options = identisure_client::PollOptions {
+                                interval: INTERVAL,
+                                timeout: WAIT - INTERVAL,
+                            };
+                            let _ = client.bankid_se().wait_for_auth(&ids[i], options).await;
+                        }
+                        Reads::Raw(http, urls) => {
+                            let began = tokio::time::Instant::now();
+                            loop {
+                                tokio::time::sleep(INTERVAL).await;
+                                if began.elapsed() >= WAIT {
+                                    break;
+                                }
+                                let Ok(answer) = http.get(&urls[i]).send().await else {
+                                    break;
+                                };
+                                let Ok(bytes) = answer.bytes().await else {
+                                    break;
+                                };
+                                let status: Result<types::BankIdSeStatus, _> =
+                                    serde_json::from_slice(&bytes);
+                                if !matches!(status, Ok(types::BankIdSeStatus::BankIdSePending(_)))
+                                {
+                                    break;
+                                }
+                            }
+                        }
+                        Reads::Generated(..) => {}
+                    }
+                }
+            }));
+            waits.await;
+        }
+        let after = status_reads(&http, base_url).await?;
+        eprintln!("status reads: {}", after - before);
+        Ok(())
+    })
+}
+
+/// The status reads the sandbox has answered, from its stats endpoint.
+async fn status_reads(http: &reqwest::Client, base_url: &str) -> Result<u64, RunError> {
+    let stats: serde_json::Value = http
+        .get(format!("{base_url}/_sandbox/stats"))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    stats["statusReads"]
+        .as_u64()
+        .ok_or_else(|| "the sandbox's stats have no statusReads".into())
+}
+
+/// Starts `sessions` BankID SE logins with `http`; their ids.
+async fn start_plain(
+    http: &reqwest::Client,
+    base_url: &str,
+    sessions: usize,
+) -> Result<Vec<String>, RunError> {
+    let mut ids = Vec::with_capacity(sessions);
+    for _ in 0..sessions {
+        let started: serde_json::Value = http
+            .post(format!("{base_url}/v3/bankid-se/auth"))
+            .json(&serde_json::json!({ "refId": MANUAL }))
+            .send()
+            .await?
+            .error_for_status()?
+            .json()
+            .await?;
+        let id = started["id"].as_str().ok_or("a start without an id")?;
+        ids.push(id.to_owned());
+    }
+    Ok(ids)
 }
 
 /// One client, built before any start so that only the starts differ between its two runs.
