@@ -19,11 +19,9 @@ use futures::StreamExt as _;
 use identisure_client::models::{BankIdSeAuthRequest, BankIdSeStatus};
 use identisure_client::{IdentisureClientBuilder, PollOptions};
 use idkollen_bench::proc_stats;
+use idkollen_bench::raw_http::MANUAL;
 use idkollen_bench::sandbox_process::{ACCOUNT, CALLBACK_SECRET, SECRET, SandboxProcess};
 use idkollen_ext::{Client, PollPolicy, Poller};
-
-/// The refId that keeps a sandbox session pending until the control API completes it.
-const MANUAL: &str = "sandbox:manual";
 
 /// Which client waits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

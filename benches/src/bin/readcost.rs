@@ -29,15 +29,12 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use idkollen_api::types;
-use idkollen_bench::raw_http;
+use idkollen_bench::raw_http::{self, MANUAL};
 use idkollen_bench::sandbox_process::{ACCOUNT, SECRET, SandboxProcess};
 use idkollen_ext::types::BankIdSeCompleted;
 use idkollen_ext::{Flow, Poller, Provider, Session, SessionHandle, SessionStatus};
 
 type RunError = Box<dyn std::error::Error + Send + Sync>;
-
-/// The refId that keeps a sandbox session pending until the control API completes it.
-const MANUAL: &str = "sandbox:manual";
 
 #[derive(Debug, Parser)]
 struct Args {
@@ -428,16 +425,7 @@ fn run_waits(reader: Reader, sessions: usize, wait: bool, base_url: &str) -> Res
                                 if began.elapsed() >= WAIT {
                                     break;
                                 }
-                                let Ok(answer) = http.get(&urls[i]).send().await else {
-                                    break;
-                                };
-                                let Ok(bytes) = answer.bytes().await else {
-                                    break;
-                                };
-                                let status: Result<types::BankIdSeStatus, _> =
-                                    serde_json::from_slice(&bytes);
-                                if !matches!(status, Ok(types::BankIdSeStatus::BankIdSePending(_)))
-                                {
+                                if !matches!(raw_pending(http.get(&urls[i])).await, Ok(true)) {
                                     break;
                                 }
                             }
@@ -476,16 +464,7 @@ async fn start_plain(
 ) -> Result<Vec<String>, RunError> {
     let mut ids = Vec::with_capacity(sessions);
     for _ in 0..sessions {
-        let started: serde_json::Value = http
-            .post(format!("{base_url}/v3/bankid-se/auth"))
-            .json(&serde_json::json!({ "refId": MANUAL }))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        let id = started["id"].as_str().ok_or("a start without an id")?;
-        ids.push(id.to_owned());
+        ids.push(raw_http::start_pending(http, base_url).await?);
     }
     Ok(ids)
 }
@@ -528,59 +507,63 @@ impl Starts {
     /// Starts `n` logins, one after the other, and keeps what each start returned until the
     /// end (a session's handle is part of what a start costs).
     async fn start_all(&self, n: usize) -> Result<(), RunError> {
-        let pending = match self {
+        match self {
             Starts::Ext(client) => {
                 let mut sessions = Vec::with_capacity(n);
                 for _ in 0..n {
-                    let session = client.bankid_se().auth().ref_id(MANUAL).send().await?;
-                    sessions.push(session);
+                    sessions.push(client.bankid_se().auth().ref_id(MANUAL).send().await?);
                 }
-                sessions.len() == n
+                Ok(())
             }
             Starts::Generated(client, body) => {
-                let mut all = true;
-                for _ in 0..n {
+                each_pending("start", n, |_| async move {
                     let status = client.bankid_se_start_auth(body).await?.into_inner();
-                    all &= matches!(status, types::BankIdSeStatus::BankIdSePending(_));
-                }
-                all
+                    Ok(matches!(status, types::BankIdSeStatus::BankIdSePending(_)))
+                })
+                .await
             }
             Starts::Raw(http, url, body) => {
-                let mut all = true;
-                for _ in 0..n {
-                    let bytes = http
-                        .post(url)
-                        .json(body)
-                        .send()
-                        .await?
-                        .error_for_status()?
-                        .bytes()
-                        .await?;
-                    let status: types::BankIdSeStatus = serde_json::from_slice(&bytes)?;
-                    all &= matches!(status, types::BankIdSeStatus::BankIdSePending(_));
-                }
-                all
+                each_pending("start", n, |_| raw_pending(http.post(url).json(body))).await
             }
             Starts::Official(client) => {
-                let mut all = true;
-                for _ in 0..n {
+                each_pending("start", n, |_| async move {
                     let request = identisure_client::models::BankIdSeAuthRequest::new()
                         .ref_id(MANUAL.to_owned());
                     let status = client.bankid_se().auth(request).await?;
-                    all &= matches!(
+                    Ok(matches!(
                         status,
                         identisure_client::models::BankIdSeStatus::Pending(_)
-                    );
-                }
-                all
+                    ))
+                })
+                .await
             }
-        };
-        if pending {
-            Ok(())
-        } else {
-            Err("a start did not answer pending".into())
         }
     }
+}
+
+/// Runs `each` for `0..n`, one after the other: an error unless every answer was pending.
+async fn each_pending<F, Fut>(what: &str, n: usize, mut each: F) -> Result<(), RunError>
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = Result<bool, RunError>>,
+{
+    let mut all = true;
+    for i in 0..n {
+        all &= each(i).await?;
+    }
+    if all {
+        Ok(())
+    } else {
+        Err(format!("a {what} did not answer pending").into())
+    }
+}
+
+/// Sends a request of the hand-written client and reads the answer into the generated status
+/// union with serde_json: whether it is pending.
+async fn raw_pending(request: reqwest::RequestBuilder) -> Result<bool, RunError> {
+    let bytes = request.send().await?.error_for_status()?.bytes().await?;
+    let status: types::BankIdSeStatus = serde_json::from_slice(&bytes)?;
+    Ok(matches!(status, types::BankIdSeStatus::BankIdSePending(_)))
 }
 
 /// The hand-written client's HTTP client, for the sandbox process's account.
@@ -634,54 +617,37 @@ impl Reads {
 
     /// Reads every session once; each must answer pending.
     async fn read_all(&self) -> Result<(), RunError> {
-        let pending = match self {
+        match self {
             Reads::Ext(sessions) => {
-                let mut all = true;
-                for session in sessions {
-                    let status = session.poll_once().await?;
-                    all &= matches!(status, SessionStatus::Pending { .. });
-                }
-                all
+                each_pending("read", sessions.len(), |i| async move {
+                    let status = sessions[i].poll_once().await?;
+                    Ok(matches!(status, SessionStatus::Pending { .. }))
+                })
+                .await
             }
             Reads::Generated(client, ids) => {
-                let mut all = true;
-                for id in ids {
-                    let status = client.bankid_se_get_auth_status(id).await?.into_inner();
-                    all &= matches!(status, types::BankIdSeStatus::BankIdSePending(_));
-                }
-                all
+                each_pending("read", ids.len(), |i| async move {
+                    let status = client
+                        .bankid_se_get_auth_status(&ids[i])
+                        .await?
+                        .into_inner();
+                    Ok(matches!(status, types::BankIdSeStatus::BankIdSePending(_)))
+                })
+                .await
             }
             Reads::Raw(http, urls) => {
-                let mut all = true;
-                for url in urls {
-                    let bytes = http
-                        .get(url)
-                        .send()
-                        .await?
-                        .error_for_status()?
-                        .bytes()
-                        .await?;
-                    let status: types::BankIdSeStatus = serde_json::from_slice(&bytes)?;
-                    all &= matches!(status, types::BankIdSeStatus::BankIdSePending(_));
-                }
-                all
+                each_pending("read", urls.len(), |i| raw_pending(http.get(&urls[i]))).await
             }
             Reads::Official(client, ids) => {
-                let mut all = true;
-                for id in ids {
-                    let status = client.bankid_se().auth_status(id).await?;
-                    all &= matches!(
+                each_pending("read", ids.len(), |i| async move {
+                    let status = client.bankid_se().auth_status(&ids[i]).await?;
+                    Ok(matches!(
                         status,
                         identisure_client::models::BankIdSeStatus::Pending(_)
-                    );
-                }
-                all
+                    ))
+                })
+                .await
             }
-        };
-        if pending {
-            Ok(())
-        } else {
-            Err("a read did not answer pending".into())
         }
     }
 }

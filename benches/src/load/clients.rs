@@ -13,7 +13,7 @@ use super::{LoadConfig, Mode};
 use crate::raw_http;
 
 /// The refId that keeps a sandbox session pending until the control API completes it.
-pub(crate) const MANUAL: &str = "sandbox:manual";
+pub(crate) use crate::raw_http::MANUAL;
 
 /// The personnummer of the sandbox's default persona, whom a session started without one
 /// completes with.
@@ -56,19 +56,7 @@ impl Raw {
     }
 
     async fn start(&self) -> Result<String, RunError> {
-        let status: RawStatus = self
-            .http
-            .post(format!("{}/v3/bankid-se/auth", self.base))
-            .json(&serde_json::json!({ "refId": MANUAL }))
-            .send()
-            .await?
-            .error_for_status()?
-            .json()
-            .await?;
-        match status.status.as_str() {
-            "PENDING" => Ok(status.id),
-            other => Err(format!("the start answered {other}").into()),
-        }
+        raw_http::start_pending(&self.http, &self.base).await
     }
 
     /// A read a second, counted from the previous answer, until the session ends.
@@ -98,7 +86,6 @@ impl Raw {
 /// The fields of a BankID SE status the hand-written client looks at.
 #[derive(serde::Deserialize)]
 struct RawStatus {
-    id: String,
     status: String,
     ssn: Option<String>,
 }
