@@ -349,9 +349,7 @@ fn dhat_total(report: &str, unit: &str) -> Option<u64> {
 /// Starts `sessions` BankID SE logins with a plain reqwest client (the same for every
 /// reader), then, with `read`, reads each once with `reader` on this thread.
 fn run(reader: Reader, sessions: usize, read: bool, base_url: &str) -> Result<(), RunError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = one_thread()?;
     rt.block_on(async {
         let http = http_client()?;
         let ids = start_plain(&http, base_url, sessions).await?;
@@ -373,9 +371,7 @@ fn run_starts(
     start: bool,
     base_url: &str,
 ) -> Result<(), RunError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = one_thread()?;
     rt.block_on(async {
         let starts = Starts::new(reader, base_url)?;
         if start {
@@ -392,9 +388,7 @@ fn run_starts(
 fn run_waits(reader: Reader, sessions: usize, wait: bool, base_url: &str) -> Result<(), RunError> {
     const WAIT: Duration = Duration::from_millis(3500);
     const INTERVAL: Duration = Duration::from_secs(1);
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let rt = one_thread()?;
     rt.block_on(async {
         let http = http_client()?;
         let ids = start_plain(&http, base_url, sessions).await?;
@@ -564,6 +558,14 @@ async fn raw_pending(request: reqwest::RequestBuilder) -> Result<bool, RunError>
     let bytes = request.send().await?.error_for_status()?.bytes().await?;
     let status: types::BankIdSeStatus = serde_json::from_slice(&bytes)?;
     Ok(matches!(status, types::BankIdSeStatus::BankIdSePending(_)))
+}
+
+/// The runtime of a counted run: valgrind runs every thread on one anyway, and one thread
+/// keeps the runtime's own work the same in both runs of a client.
+fn one_thread() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
 }
 
 /// The hand-written client's HTTP client, for the sandbox process's account.
