@@ -11,6 +11,25 @@ pub const SECRET: &str = "bench-secret";
 /// The secret the sandbox process signs callbacks with.
 pub const CALLBACK_SECRET: &str = "bench-callback-secret";
 
+/// The status reads the sandbox at `base_url` has answered so far, from its stats endpoint
+/// (with this account's credentials).
+pub async fn status_reads(
+    http: &reqwest::Client,
+    base_url: &str,
+) -> Result<u64, Box<dyn std::error::Error + Send + Sync>> {
+    let stats: serde_json::Value = http
+        .get(format!("{base_url}/_sandbox/stats"))
+        .basic_auth(ACCOUNT, Some(SECRET))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    stats["statusReads"]
+        .as_u64()
+        .ok_or_else(|| "the sandbox's stats have no statusReads".into())
+}
+
 /// The sandbox process, on a free loopback port; killed when dropped.
 #[derive(Debug)]
 pub struct SandboxProcess {

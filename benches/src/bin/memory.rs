@@ -20,7 +20,9 @@ use identisure_client::models::{BankIdSeAuthRequest, BankIdSeStatus};
 use identisure_client::{IdentisureClientBuilder, PollOptions};
 use idkollen_bench::proc_stats;
 use idkollen_bench::raw_http::MANUAL;
-use idkollen_bench::sandbox_process::{ACCOUNT, CALLBACK_SECRET, SECRET, SandboxProcess};
+use idkollen_bench::sandbox_process::{
+    ACCOUNT, CALLBACK_SECRET, SECRET, SandboxProcess, status_reads,
+};
 use idkollen_ext::{Client, PollPolicy, Poller};
 
 /// Which client waits.
@@ -182,18 +184,6 @@ async fn wait_on_sessions(args: &Args, base_url: &str) -> Result<(), RunError> {
         waiter.abort();
     }
     Ok(())
-}
-
-/// The status reads the sandbox has answered, from its stats endpoint.
-async fn status_reads(http: &reqwest::Client, base_url: &str) -> Result<u64, RunError> {
-    let stats: serde_json::Value = http
-        .get(format!("{base_url}/_sandbox/stats"))
-        .basic_auth(ACCOUNT, Some(SECRET))
-        .send()
-        .await?
-        .json()
-        .await?;
-    Ok(stats["statusReads"].as_u64().unwrap_or(0))
 }
 
 /// The sockets this process holds open.

@@ -30,7 +30,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand, ValueEnum};
 use idkollen_api::types;
 use idkollen_bench::raw_http::{self, MANUAL};
-use idkollen_bench::sandbox_process::{ACCOUNT, SECRET, SandboxProcess};
+use idkollen_bench::sandbox_process::{ACCOUNT, SECRET, SandboxProcess, status_reads};
 use idkollen_ext::types::BankIdSeCompleted;
 use idkollen_ext::{Flow, Poller, Provider, Session, SessionHandle, SessionStatus};
 
@@ -434,20 +434,6 @@ fn run_waits(reader: Reader, sessions: usize, wait: bool, base_url: &str) -> Res
         eprintln!("status reads: {}", after - before);
         Ok(())
     })
-}
-
-/// The status reads the sandbox has answered, from its stats endpoint.
-async fn status_reads(http: &reqwest::Client, base_url: &str) -> Result<u64, RunError> {
-    let stats: serde_json::Value = http
-        .get(format!("{base_url}/_sandbox/stats"))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    stats["statusReads"]
-        .as_u64()
-        .ok_or_else(|| "the sandbox's stats have no statusReads".into())
 }
 
 /// Starts `sessions` BankID SE logins with `http`; their ids.
