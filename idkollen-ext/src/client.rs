@@ -77,6 +77,8 @@ struct Inner {
     coordination: Coordination,
     /// The bound on requests in flight (reads, starts, cancels), for all sessions together.
     reads: Arc<tokio::sync::Semaphore>,
+    /// The whole-request timeout, which a document download applies to each wait for bytes.
+    timeout: Option<std::time::Duration>,
 }
 
 impl fmt::Debug for Client {
@@ -168,6 +170,11 @@ impl Client {
         parse_callback(raw_body)
     }
 
+    /// The whole-request timeout, if any (30 s by default).
+    pub(crate) fn timeout(&self) -> Option<std::time::Duration> {
+        self.inner.timeout
+    }
+
     /// The bound on requests in flight (status reads, starts, cancels), shared by every
     /// session of the client.
     pub(crate) fn request_limit(&self) -> &Arc<tokio::sync::Semaphore> {
@@ -213,13 +220,16 @@ impl Client {
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error>>,
     {
-        let answer = {
-            // Closed never: the semaphore lives as long as the client.
-            let _permit = self.request_limit().acquire().await;
-            fut.await
-        };
+        let answer = self.in_flight(fut).await;
         self.answer_tolerant(operation, answer, decoded, recover)
             .await
+    }
+
+    /// Runs `fut` (a request) within the client's bound on requests in flight.
+    pub(crate) async fn in_flight<F: Future>(&self, fut: F) -> F::Output {
+        // Closed never: the semaphore lives as long as the client.
+        let _permit = self.request_limit().acquire().await;
+        fut.await
     }
 
     /// [`call`](Self::call)'s conversion, for an answer already awaited and one the tolerant
@@ -437,6 +447,7 @@ impl ClientBuilder {
         headers.insert(AUTHORIZATION, basic_auth(&account_id, &secret_key)?);
 
         let reads = self.transport.request_limit();
+        let timeout = self.transport.timeout;
         let http = self.transport.build(headers)?;
 
         // The generated client appends `/v3/...` to the base verbatim.
@@ -461,6 +472,7 @@ impl ClientBuilder {
                 callback_secret: self.callback_secret,
                 coordination,
                 reads,
+                timeout,
             }),
         })
     }

@@ -63,6 +63,20 @@ pub enum Error {
         source: reqwest::Error,
     },
 
+    /// An answer stopped arriving: nothing came for `waited` (the client's timeout) while a
+    /// document downloaded. A download is not bounded as a whole, since a large PDF on a slow
+    /// line may take longer than any other request; each wait, for the answer and for its
+    /// next bytes, is.
+    #[error("{operation}: nothing arrived from {service} for {waited:?}")]
+    Stalled {
+        /// The service that stopped sending.
+        service: Service,
+        /// The operation id.
+        operation: &'static str,
+        /// How long nothing arrived: the client's timeout.
+        waited: Duration,
+    },
+
     /// A success answer whose body is not what the API describes.
     #[error("{operation}: the response body could not be decoded")]
     Decode {
@@ -225,9 +239,10 @@ impl Error {
 
     /// Whether sending the same request again may succeed: rate limiting (429), server
     /// errors (500, 502, 503, 504) and transport failures that can heal by waiting (a
-    /// timeout, a refused or dropped connection). A certificate that is not valid, a TLS
-    /// handshake that fails and a host name that does not resolve do not heal: they are not
-    /// retryable, so a wait ends at once with the cause instead of spending its budget.
+    /// timeout, a refused or dropped connection, a download that stalled). A certificate that
+    /// is not valid, a TLS handshake that fails and a host name that does not resolve do not
+    /// heal: they are not retryable, so a wait ends at once with the cause instead of
+    /// spending its budget.
     ///
     /// Only retry requests that are safe to repeat. A request that starts a session is not:
     /// if the first attempt reached the server, a retry starts a second session for the
@@ -236,6 +251,7 @@ impl Error {
         match self {
             Error::Api { status, .. } => matches!(status.as_u16(), 429 | 500 | 502 | 503 | 504),
             Error::Transport { source, .. } => transport_heals(source),
+            Error::Stalled { .. } => true,
             _ => false,
         }
     }

@@ -56,10 +56,11 @@ impl Transport {
             .default_headers(headers)
             .user_agent(user_agent);
         if let Some(t) = self.timeout {
-            // Also the per-read timeout: document downloads lift the whole-request timeout
-            // (a large PDF may take longer), and are then bounded by each wait for bytes.
-            // Every other request ends within `t` anyway.
-            http = http.timeout(t).read_timeout(t);
+            // Not also reqwest's `read_timeout`: that is a second timer on every request (and
+            // a wrapper on every body) for the one kind of request that needs it, a document
+            // download, which lifts the whole-request timeout and bounds each wait for bytes
+            // itself (`documents::Stall`).
+            http = http.timeout(t);
         }
         if let Some(t) = self.connect_timeout {
             http = http.connect_timeout(t);
@@ -79,8 +80,7 @@ macro_rules! transport_setters {
         ///
         /// Document downloads ([`Documents`](crate::documents::Documents)) are not bounded as a whole:
         /// for them it is the longest wait for the answer and for each next piece of the
-        /// body. It replaces any `read_timeout` set on a builder given to
-        /// [`http_client`](Self::http_client).
+        /// body ([`Error::Stalled`](crate::Error::Stalled) when it runs out).
         pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
             self.transport.timeout = Some(timeout);
             self

@@ -284,11 +284,26 @@ async fn a_slow_download_outlasts_the_whole_request_timeout() {
     // A body that stalls longer than the timeout is cut off: it bounds each wait for bytes.
     sb.inject(Fault::slow_body(32 * 1024, Duration::from_secs(3)).path_prefix("/v3/document/"));
     let err = c.documents().download(&id).await.unwrap_err();
-    match &err {
-        Error::Transport { source, .. } => assert!(source.is_timeout(), "{source:?}"),
-        other => panic!("expected a timeout, got {other:?}"),
-    }
+    assert_stalled(&err, timeout);
+
+    // So is an answer whose headers do not come within the timeout.
+    sb.inject(Fault::delay(Duration::from_secs(3)).path_prefix("/v3/document/"));
+    let err = c.documents().download(&id).await.unwrap_err();
+    assert_stalled(&err, timeout);
     sb.shutdown().await;
+}
+
+fn assert_stalled(err: &Error, timeout: Duration) {
+    match err {
+        Error::Stalled {
+            operation, waited, ..
+        } => {
+            assert_eq!(*operation, "document_download");
+            assert_eq!(*waited, timeout);
+            assert!(err.is_retryable());
+        }
+        other => panic!("expected a stalled download, got {other:?}"),
+    }
 }
 
 #[tokio::test(start_paused = true)]

@@ -12,6 +12,7 @@
 //!   [`Error::DocumentMismatch`].
 
 use std::fmt;
+use std::future::Future as _;
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -41,8 +42,7 @@ const DOWNLOAD: &str = "document_download";
 const CHUNK: usize = 64 * 1024;
 
 /// The per-request "whole-request" timeout of a download: long enough never to matter. The
-/// client's own timeout is also its per-read timeout (see `Transport::build`), which is what
-/// bounds a download instead.
+/// client's own timeout bounds each wait of the download instead (see [`Stall`]).
 const NO_TOTAL_TIMEOUT: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 
 /// Document operations. From [`Client::documents`].
@@ -269,7 +269,12 @@ impl Documents {
     pub async fn download_stream(&self, document_id: &str) -> Result<DocumentDownload, Error> {
         crate::validate::required("documentId", document_id)?;
         let response = self.get(document_id).await?;
-        Ok(DocumentDownload::new(document_id, response, None))
+        Ok(DocumentDownload::new(
+            document_id,
+            response,
+            self.client.timeout(),
+            None,
+        ))
     }
 
     /// Checks that a completed signing signed exactly the documents `sent` (the ids passed to
@@ -355,6 +360,7 @@ impl Documents {
         Ok(DocumentDownload::new(
             document_id,
             response,
+            self.client.timeout(),
             Some(Verify {
                 hasher,
                 expected,
@@ -363,7 +369,9 @@ impl Documents {
         ))
     }
 
-    /// `GET /v3/document/{id}` up to the headers, without the whole-request timeout.
+    /// `GET /v3/document/{id}` up to the headers, without the whole-request timeout: the
+    /// client's timeout bounds the wait for them (and then each wait for bytes, in
+    /// [`DocumentDownload`]).
     async fn get(&self, document_id: &str) -> Result<reqwest::Response, Error> {
         let request = self
             .client
@@ -385,7 +393,17 @@ impl Documents {
                 _ => Err(progenitor_client::Error::UnexpectedResponse(response)),
             }
         };
-        self.client.call(DOWNLOAD, fut).await
+        let answer = match self.client.timeout() {
+            Some(limit) => self
+                .client
+                .in_flight(tokio::time::timeout(limit, fut))
+                .await
+                .map_err(|_| Stall::error(limit))?,
+            None => self.client.in_flight(fut).await,
+        };
+        self.client
+            .answer_tolerant(DOWNLOAD, answer, |response| response, |_| None)
+            .await
     }
 
     /// The base URL with these path segments appended (each percent-encoded).
@@ -427,8 +445,42 @@ pub struct DocumentDownload {
     content_length: Option<u64>,
     verified: bool,
     body: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
+    /// The bound on each wait for bytes, when the client has a timeout.
+    stall: Option<Stall>,
     verify: Option<Verify>,
     done: bool,
+}
+
+/// The bound on a download's waits: the client's timeout, which a download applies to each
+/// wait for bytes rather than to the whole transfer.
+struct Stall {
+    limit: Duration,
+    /// Fires `limit` after the last bytes (or the headers) arrived.
+    timer: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl Stall {
+    fn new(limit: Duration) -> Self {
+        Self {
+            limit,
+            timer: Box::pin(tokio::time::sleep(limit)),
+        }
+    }
+
+    /// Bytes arrived: the next wait starts now.
+    fn restart(&mut self) {
+        let deadline = tokio::time::Instant::now() + self.limit;
+        self.timer.as_mut().reset(deadline);
+    }
+
+    /// The error of a wait that reached `limit`.
+    fn error(limit: Duration) -> Error {
+        Error::Stalled {
+            service: Service::IdKollen,
+            operation: DOWNLOAD,
+            waited: limit,
+        }
+    }
 }
 
 /// What a verified download checks at its end.
@@ -449,12 +501,18 @@ impl fmt::Debug for DocumentDownload {
 }
 
 impl DocumentDownload {
-    fn new(id: &str, response: reqwest::Response, verify: Option<Verify>) -> Self {
+    fn new(
+        id: &str,
+        response: reqwest::Response,
+        limit: Option<Duration>,
+        verify: Option<Verify>,
+    ) -> Self {
         Self {
             id: id.to_owned(),
             content_length: response.content_length(),
             verified: verify.is_some(),
             body: Box::pin(response.bytes_stream()),
+            stall: limit.map(Stall::new),
             verify,
             done: false,
         }
@@ -521,8 +579,20 @@ impl Stream for DocumentDownload {
             return Poll::Ready(None);
         }
         match this.body.as_mut().poll_next(cx) {
-            Poll::Pending => Poll::Pending,
+            Poll::Pending => {
+                let Some(stall) = &mut this.stall else {
+                    return Poll::Pending;
+                };
+                if stall.timer.as_mut().poll(cx).is_pending() {
+                    return Poll::Pending;
+                }
+                this.done = true;
+                Poll::Ready(Some(Err(Stall::error(stall.limit))))
+            }
             Poll::Ready(Some(Ok(chunk))) => {
+                if let Some(stall) = &mut this.stall {
+                    stall.restart();
+                }
                 if let Some(verify) = &mut this.verify {
                     verify.hasher.update(&chunk);
                 }
