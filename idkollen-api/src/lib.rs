@@ -40,4 +40,4 @@ pub use generated::*;
 mod hooks;
 mod prepared;
 
-pub use prepared::UrlBase;
+pub use prepared::{UrlBase, UrlTemplate};

@@ -6,7 +6,8 @@
 //! operation's path template in [`paths`](crate::paths) (generated from the spec, like the
 //! methods), and [`Client::get_prepared`] sends it through the same hooks, and decodes the
 //! answer the same way, as the generated method of that operation does. A [`UrlBase`] keeps
-//! the base URL parsed, for a caller that builds one URL per session.
+//! the base URL parsed, and a [`UrlTemplate`] an operation's URL up to its parameter, for a
+//! caller that builds one URL per session.
 
 use progenitor_client::{encode_path, ClientHooks, Error, OperationInfo, ResponseValue};
 use serde::de::DeserializeOwned;
@@ -60,11 +61,10 @@ impl Client {
 /// build them (the base verbatim, then the path template with its parameter percent-encoded),
 /// without parsing the whole URL again each time.
 ///
-/// Parsing a URL from its text (scheme, host, IDNA) is most of the cost of building one. When
-/// the base is already in the form a parser writes it and the value needs no encoding (an id
-/// of letters, digits, `-`, `.`, `_` and `~`, as every id the service gives), the URL is the
-/// parsed base with its path set: the same URL, for a fifth of the work. Anything else (a base
-/// with a query, an id with characters to encode) takes the whole parse, as before.
+/// Parsing a URL from its text (scheme, host, IDNA) is most of the cost of building one: the
+/// base is parsed here once, each operation's URL up to its parameter once in its
+/// [`UrlTemplate`], and each value on its own. A base with a query or not in the form a parser
+/// writes it, and an id with characters to encode, take the whole parse instead.
 #[derive(Debug, Clone)]
 pub struct UrlBase {
     text: String,
@@ -97,24 +97,69 @@ impl UrlBase {
     /// The URL of `template` (one parameter) with `value`, exactly as the generated method of
     /// that operation would send it; `None` when the template has no parameter or the result
     /// is not a URL.
+    ///
+    /// To build many URLs of one template, keep its [`UrlTemplate`].
     pub fn url(&self, template: &str, value: &str) -> Option<reqwest::Url> {
+        self.template(template)?.url(value)
+    }
+
+    /// `template` (a path template with one parameter, one of [`paths`](crate::paths)) on this
+    /// base, ready to take the parameter's values; `None` when the template has no parameter.
+    pub fn template(&self, template: &str) -> Option<UrlTemplate> {
         let open = template.find('{')?;
         let close = open + template[open..].find('}')?;
         let (before, after) = (&template[..open], &template[close + 1..]);
-        let template_plain = before
-            .bytes()
-            .chain(after.bytes())
-            .all(|b| b == b'/' || plain(b));
+        // The short way parses the URL up to the parameter once, and appends each value as
+        // the path's last segment: so the parameter must be one.
+        let last_segment = before.ends_with('/') && after.is_empty();
+        let prefix = match &self.parsed {
+            Some((base, path)) if last_segment && before.bytes().all(|b| b == b'/' || plain(b)) => {
+                let mut url = base.clone();
+                url.set_path(&format!("{path}{before}"));
+                Some(url)
+            }
+            _ => None,
+        };
+        Some(UrlTemplate {
+            before: format!("{}{before}", self.text),
+            after: after.to_owned(),
+            prefix,
+        })
+    }
+}
+
+/// An operation's URL on a [`UrlBase`], with its one parameter still to set: built once per
+/// operation, then given each session's id.
+///
+/// When the base is in the form a parser writes it, the parameter is the path's last segment
+/// and the value needs no encoding (an id of letters, digits, `-`, `.`, `_` and `~`, as every
+/// id the service gives), the URL is the one up to the parameter, parsed once, with the value
+/// appended as a segment: the same URL as the generated method's, with only the value parsed.
+/// Anything else takes the generated method's way: the text formatted and parsed whole.
+#[derive(Debug, Clone)]
+pub struct UrlTemplate {
+    /// The base text and the template up to the parameter.
+    before: String,
+    /// The template after the parameter.
+    after: String,
+    /// The URL up to the parameter, parsed, when the short way applies to the template.
+    prefix: Option<reqwest::Url>,
+}
+
+impl UrlTemplate {
+    /// The URL with the parameter set to `value`, exactly as the generated method would send
+    /// it; `None` when the result is not a URL.
+    pub fn url(&self, value: &str) -> Option<reqwest::Url> {
         // A value with a letter or digit can be no `.` or `..` segment, which a parser would
-        // resolve; one of plain characters only needs no encoding.
+        // resolve (and a segment push skips); one of plain characters only needs no encoding.
         let value_plain =
             value.bytes().all(plain) && value.bytes().any(|b| b.is_ascii_alphanumeric());
-        if let (Some((base, path)), true, true) = (&self.parsed, template_plain, value_plain) {
-            let mut url = base.clone();
-            url.set_path(&format!("{path}{before}{value}{after}"));
+        if let (Some(prefix), true) = (&self.prefix, value_plain) {
+            let mut url = prefix.clone();
+            url.path_segments_mut().ok()?.pop_if_empty().push(value);
             return Some(url);
         }
-        let text = format!("{}{before}{}{after}", self.text, encode_path(value));
+        let text = format!("{}{}{}", self.before, encode_path(value), self.after);
         reqwest::Url::parse(&text).ok()
     }
 }
@@ -201,5 +246,16 @@ mod tests {
             base.url("/v3/bankid-se/auth/{id}", "abc").unwrap().as_str(),
             "http://127.0.0.1:8080/v3/bankid-se/auth/abc"
         );
+        // Every status read's template has its parameter as the last segment.
+        let read = base
+            .template(crate::paths::bankid_se_get_auth_status)
+            .unwrap();
+        assert!(read.prefix.is_some());
+        assert!(base
+            .template("/v3/x/{id}/collect")
+            .unwrap()
+            .prefix
+            .is_none());
+        assert!(base.template("/v3/x/no-parameter").is_none());
     }
 }

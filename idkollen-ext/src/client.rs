@@ -16,6 +16,7 @@ use crate::coord::Coordination;
 use crate::coord::RedisCoordination;
 use crate::error::{Error, ValidationError};
 use crate::poll::PollPolicy;
+use crate::table;
 use crate::telemetry::{self, Rejected};
 use crate::transport::{Transport, check_base_url};
 
@@ -65,8 +66,9 @@ pub struct Client {
 
 struct Inner {
     raw: idkollen_api::Client,
-    /// The raw client's base, parsed once: each session builds its read's URL from it.
-    url_base: idkollen_api::UrlBase,
+    /// Each status read's URL up to the session id ([`table::READ_PATHS`]), parsed once:
+    /// each session builds its read's URL from one.
+    read_urls: Vec<(&'static str, idkollen_api::UrlTemplate)>,
     http: reqwest::Client,
     base_url: Url,
     account_id: String,
@@ -109,9 +111,13 @@ impl Client {
         &self.inner.raw
     }
 
-    /// The raw client's base URL, parsed once, to build operations' URLs from.
-    pub(crate) fn url_base(&self) -> &idkollen_api::UrlBase {
-        &self.inner.url_base
+    /// The URL of a status read (`template`, one of [`table::READ_PATHS`]) of session `id`,
+    /// as the generated method sends it.
+    pub(crate) fn read_url(&self, template: &str, id: &str) -> Option<Url> {
+        match self.inner.read_urls.iter().find(|(t, _)| *t == template) {
+            Some((_, prepared)) => prepared.url(id),
+            None => self.inner.raw.prepared_url(template, id),
+        }
     }
 
     /// The base URL requests go to.
@@ -454,6 +460,10 @@ impl ClientBuilder {
         let base = base_url.as_str().trim_end_matches('/').to_owned();
         let raw = idkollen_api::Client::new_with_client(&base, http.clone());
         let url_base = idkollen_api::UrlBase::new(raw.base_text());
+        let read_urls = table::READ_PATHS
+            .iter()
+            .filter_map(|&t| Some((t, url_base.template(t)?)))
+            .collect();
         #[cfg(feature = "redis")]
         let coordination = match self.coordination {
             Some(fleet) => Coordination::fleet(fleet, &account_id),
@@ -464,7 +474,7 @@ impl ClientBuilder {
         Ok(Client {
             inner: Arc::new(Inner {
                 raw,
-                url_base,
+                read_urls,
                 http,
                 base_url,
                 account_id,

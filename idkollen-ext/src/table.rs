@@ -90,6 +90,9 @@ macro_rules! provider_table {
             }
         }
 
+        /// The path template of every flow's status read, which a client prepares once.
+        pub(crate) const READ_PATHS: &[&str] = &[$($(idkollen_api::paths::$read),*),*];
+
         impl Provider {
             /// Whether the provider has sessions of this flow.
             pub fn supports(self, flow: Flow) -> bool {
@@ -137,7 +140,7 @@ macro_rules! provider_table {
                         })*
                         _ => return None,
                     };
-                    let url = client.url_base().url(template, id)?;
+                    let url = client.read_url(template, id)?;
                     Some(PreparedRead { operation, url })
                 }
 
