@@ -35,6 +35,11 @@ struct Args {
     /// its default when not given.
     #[arg(long)]
     max_requests_in_flight: Option<usize>,
+    /// The official client's time between status reads (`PollOptions::interval`): its default
+    /// of 2 s unless given. 1000 reads at idkollen-ext's cadence, for a comparison of CPU per
+    /// request at the same request rate.
+    #[arg(long)]
+    official_interval_ms: Option<u64>,
     /// Also print the results as one JSON object.
     #[arg(long)]
     json: bool,
@@ -47,6 +52,9 @@ fn main() -> ExitCode {
     config.pace.seed = args.seed;
     config.http2 = args.http2;
     config.max_requests_in_flight = args.max_requests_in_flight;
+    if let Some(ms) = args.official_interval_ms {
+        config.official_interval = Duration::from_millis(ms.max(1));
+    }
     match load::run(&config) {
         Ok(report) => {
             println!("{report}");

@@ -30,8 +30,8 @@ pub(crate) enum Fleet {
         client: Client,
         callback_url: Option<String>,
     },
-    /// identisure-client.
-    Official(Arc<IdentisureClient>),
+    /// identisure-client, and how its `wait_for_auth` polls.
+    Official(Arc<IdentisureClient>, PollOptions),
     /// reqwest + serde_json by hand.
     Raw(Arc<Raw>),
 }
@@ -138,11 +138,17 @@ impl Fleet {
                 }
             }
             Mode::Raw => Fleet::Raw(Arc::new(Raw::new(sb, http2)?)),
-            Mode::Official => Fleet::Official(Arc::new(
-                IdentisureClientBuilder::new(sb.account_id(), sb.secret_key())
-                    .base_url(sb.base_url())
-                    .build()?,
-            )),
+            Mode::Official => Fleet::Official(
+                Arc::new(
+                    IdentisureClientBuilder::new(sb.account_id(), sb.secret_key())
+                        .base_url(sb.base_url())
+                        .build()?,
+                ),
+                PollOptions {
+                    interval: config.official_interval,
+                    ..PollOptions::default()
+                },
+            ),
         })
     }
 
@@ -159,13 +165,15 @@ impl Fleet {
                 }
                 Ok(Waiting::Ext(Box::new(auth.send().await?)))
             }
-            Fleet::Official(client) => {
+            Fleet::Official(client, poll) => {
                 let started = client
                     .bankid_se()
                     .auth(BankIdSeAuthRequest::new().ref_id(MANUAL.to_owned()))
                     .await?;
                 match started {
-                    BankIdSeStatus::Pending(p) => Ok(Waiting::Official(client.clone(), p.id)),
+                    BankIdSeStatus::Pending(p) => {
+                        Ok(Waiting::Official(client.clone(), poll.clone(), p.id))
+                    }
                     other => Err(format!("the start answered {other:?}").into()),
                 }
             }
@@ -178,8 +186,8 @@ impl Fleet {
 pub(crate) enum Waiting {
     /// idkollen-ext's session (boxed: it is much larger than the other variant).
     Ext(Box<Session<BankIdSeCompleted>>),
-    /// The official client and the session id.
-    Official(Arc<IdentisureClient>, String),
+    /// The official client, how it polls, and the session id.
+    Official(Arc<IdentisureClient>, PollOptions, String),
     /// The hand-written client and the session id.
     Raw(Arc<Raw>, String),
 }
@@ -189,13 +197,13 @@ impl Waiting {
     pub(crate) fn id(&self) -> &str {
         match self {
             Waiting::Ext(session) => session.id(),
-            Waiting::Official(_, id) | Waiting::Raw(_, id) => id,
+            Waiting::Official(_, _, id) | Waiting::Raw(_, id) => id,
         }
     }
 
     /// Waits the way each client is meant to be used: idkollen-ext's `wait()` (a read a
-    /// second, or the callback), the official client's `wait_for_auth` with its default
-    /// options (a read every 2 s). `Ok` only for a completion with the persona's identity.
+    /// second, or the callback), the official client's `wait_for_auth` (a read every 2 s by
+    /// default). `Ok` only for a completion with the persona's identity.
     pub(crate) async fn wait(self) -> Result<(), String> {
         match self {
             Waiting::Ext(session) => match session.wait().await {
@@ -203,12 +211,8 @@ impl Waiting {
                 Ok(identity) => Err(format!("completed with ssn {}", identity.ssn)),
                 Err(e) => Err(e.to_string()),
             },
-            Waiting::Official(client, id) => {
-                match client
-                    .bankid_se()
-                    .wait_for_auth(&id, PollOptions::default())
-                    .await
-                {
+            Waiting::Official(client, poll, id) => {
+                match client.bankid_se().wait_for_auth(&id, poll).await {
                     Ok(BankIdSeStatus::Completed(c)) if c.ssn.as_str() == PERSONA_SSN => Ok(()),
                     Ok(other) => Err(format!("ended with {other:?}")),
                     Err(e) => Err(e.to_string()),

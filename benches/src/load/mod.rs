@@ -69,6 +69,8 @@ pub struct LoadConfig {
     pub http2: bool,
     /// idkollen-ext's bound on status reads in flight; its default when `None`.
     pub max_requests_in_flight: Option<usize>,
+    /// The official client's time between status reads (its default: 2 s).
+    pub official_interval: Duration,
 }
 
 impl LoadConfig {
@@ -81,6 +83,7 @@ impl LoadConfig {
             workers: std::thread::available_parallelism().map_or(2, |n| n.get()),
             http2: false,
             max_requests_in_flight: None,
+            official_interval: identisure_client::PollOptions::default().interval,
         }
     }
 }
@@ -112,6 +115,7 @@ pub fn run(config: &LoadConfig) -> Result<LoadReport, RunError> {
     let report = LoadReport {
         mode: config.mode,
         http2: config.http2,
+        official_interval: (config.mode == Mode::Official).then_some(config.official_interval),
         sessions: config.sessions,
         completed: latencies.len(),
         lost: lost.len(),

@@ -17,6 +17,8 @@ pub struct LoadReport {
     pub mode: Mode,
     /// Whether idkollen-ext spoke HTTP/2 instead of HTTP/1.1.
     pub http2: bool,
+    /// The official client's time between reads, in official mode.
+    pub official_interval: Option<Duration>,
     /// Sessions started.
     pub sessions: usize,
     /// Sessions whose wait returned the completed identity.
@@ -81,6 +83,7 @@ impl LoadReport {
         json!({
             "mode": self.mode.as_str(),
             "http": if self.http2 { "2" } else { "1.1" },
+            "officialIntervalMs": self.official_interval.map(ms),
             "sessions": self.sessions,
             "completed": self.completed,
             "lost": self.lost,
@@ -129,6 +132,9 @@ impl fmt::Display for LoadReport {
             self.completed,
             self.lost
         )?;
+        if let Some(interval) = self.official_interval {
+            write!(f, " official_interval_ms={}", interval.as_millis())?;
+        }
         match self.latency {
             Some(p) => write!(
                 f,
