@@ -293,6 +293,32 @@ async fn a_slow_download_outlasts_the_whole_request_timeout() {
     sb.shutdown().await;
 }
 
+// On the real clock, for the reason above.
+#[tokio::test]
+async fn a_slow_consumer_is_not_taken_for_a_stalled_download() {
+    let sb = sandbox().await;
+    let timeout = Duration::from_secs(1);
+    let c = client(&sb, timeout);
+    let (id, done) = signed(&c, pdf(12 * 1024)).await;
+    let whole = c.documents().download(&id).await.unwrap();
+
+    // A piece every 1.5 s, and a consumer that spends 1 s before asking for each: 1.5 s from
+    // the headers or one piece to the next, more than the timeout, but the stream itself only
+    // ever waits 0.5 s.
+    sb.inject(Fault::slow_body(4 * 1024, Duration::from_millis(1500)).path_prefix("/v3/document/"));
+    let mut stream = c.documents().download_signed(&done, &id).await.unwrap();
+    let mut received = Vec::new();
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let Some(chunk) = stream.next().await else {
+            break;
+        };
+        received.extend_from_slice(&chunk.unwrap());
+    }
+    assert_eq!(received, whole);
+    sb.shutdown().await;
+}
+
 fn assert_stalled(err: &Error, timeout: Duration) {
     match err {
         Error::Stalled {

@@ -453,10 +453,16 @@ pub struct DocumentDownload {
 
 /// The bound on a download's waits: the client's timeout, which a download applies to each
 /// wait for bytes rather than to the whole transfer.
+///
+/// Only the time the stream waits counts: a wait starts when the stream is polled and has
+/// nothing, not when the last bytes were handed out, so a slow consumer (a slow disk) is never
+/// taken for a stalled server.
 struct Stall {
     limit: Duration,
-    /// Fires `limit` after the last bytes (or the headers) arrived.
+    /// Fires `limit` after the current wait began.
     timer: Pin<Box<tokio::time::Sleep>>,
+    /// Whether a wait is under way (the timer runs for it).
+    waiting: bool,
 }
 
 impl Stall {
@@ -464,13 +470,24 @@ impl Stall {
         Self {
             limit,
             timer: Box::pin(tokio::time::sleep(limit)),
+            waiting: false,
         }
     }
 
-    /// Bytes arrived: the next wait starts now.
-    fn restart(&mut self) {
-        let deadline = tokio::time::Instant::now() + self.limit;
-        self.timer.as_mut().reset(deadline);
+    /// The stream has nothing yet: whether the current wait (begun now if none was under way)
+    /// has reached the limit; if not, the timer will wake the task when it does.
+    fn poll_expired(&mut self, cx: &mut Context<'_>) -> bool {
+        if !self.waiting {
+            self.waiting = true;
+            let deadline = tokio::time::Instant::now() + self.limit;
+            self.timer.as_mut().reset(deadline);
+        }
+        self.timer.as_mut().poll(cx).is_ready()
+    }
+
+    /// Bytes arrived: the wait is over.
+    fn arrived(&mut self) {
+        self.waiting = false;
     }
 
     /// The error of a wait that reached `limit`.
@@ -583,7 +600,7 @@ impl Stream for DocumentDownload {
                 let Some(stall) = &mut this.stall else {
                     return Poll::Pending;
                 };
-                if stall.timer.as_mut().poll(cx).is_pending() {
+                if !stall.poll_expired(cx) {
                     return Poll::Pending;
                 }
                 this.done = true;
@@ -591,7 +608,7 @@ impl Stream for DocumentDownload {
             }
             Poll::Ready(Some(Ok(chunk))) => {
                 if let Some(stall) = &mut this.stall {
-                    stall.restart();
+                    stall.arrived();
                 }
                 if let Some(verify) = &mut this.verify {
                     verify.hasher.update(&chunk);
