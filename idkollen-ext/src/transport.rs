@@ -107,7 +107,7 @@ macro_rules! transport_setters {
         ///
         /// Near, not under: the HTTP client's pool opens a connection when a request starts
         /// just as another request's connection is on its way back to the pool, and keeps it
-        /// (BENCHMARKS.md measures 68–75 connections with the default of 64). Each open
+        /// (BENCHMARKS.md measures 64–87 connections with the default of 64). Each open
         /// connection holds about 40 KB; a lower bound saves that memory at the cost of
         /// throughput, since requests wait for one another (at 30 ms a request, 64 in flight
         /// carry about 2,000 status reads a second).
