@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt as _;
-use idkollen_sandbox::{Sandbox, Timings};
+use idkollen_sandbox::{ConnectionStats, Sandbox, Timings};
 
 use crate::proc_stats;
 use crate::server::{SANDBOX_THREAD, SandboxServer};
@@ -136,6 +136,7 @@ pub fn run(config: &LoadConfig) -> Result<LoadReport, RunError> {
         rss_after_kib: memory_after.rss_kib,
         peak_rss_kib: memory_after.peak_rss_kib,
         connections: sb.connections(),
+        connections_started: waited.connections_started,
     };
     drop(runtime);
     drop(server);
@@ -155,6 +156,8 @@ struct SessionOutcome {
 struct Waited {
     outcomes: Vec<SessionOutcome>,
     all_started: Instant,
+    /// The sandbox's connections when every session had started.
+    connections_started: ConnectionStats,
     last_return: Instant,
 }
 
@@ -184,6 +187,7 @@ async fn wait_all(
     }
     drop(starts);
     let all_started = Instant::now();
+    let connections_started = sb.connections();
 
     let schedule = config.pace.schedule(ids.len(), all_started);
     let last_completion = schedule.last();
@@ -231,6 +235,7 @@ async fn wait_all(
     Ok(Waited {
         outcomes,
         all_started,
+        connections_started,
         last_return,
     })
 }

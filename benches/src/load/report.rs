@@ -59,6 +59,8 @@ pub struct LoadReport {
     pub peak_rss_kib: u64,
     /// The connections the sandbox accepted during the run, and the most it held open at once.
     pub connections: ConnectionStats,
+    /// The same when every session had started: what the starts alone opened.
+    pub connections_started: ConnectionStats,
 }
 
 impl LoadReport {
@@ -114,6 +116,7 @@ impl LoadReport {
             "connections": {
                 "accepted": self.connections.accepted,
                 "peak": self.connections.peak,
+                "peakWhenStarted": self.connections_started.peak,
             },
         })
     }
@@ -150,7 +153,8 @@ impl fmt::Display for LoadReport {
             " requests={} status_reads={} wall_s={:.2} req_per_s={:.0} http_429={} callbacks={} \
              start_phase_s={:.2} cpu_s total={:.2} client={:.2} client_system={:.2} \
              sandbox={:.2} client_cpu_per_request_us={:.1} client_switches_per_request={:.2} \
-             rss_mib before={:.1} after={:.1} peak={:.1} connections accepted={} peak={}",
+             rss_mib before={:.1} after={:.1} peak={:.1} connections accepted={} peak={} \
+             peak_when_started={}",
             self.requests,
             self.status_reads,
             self.wall.as_secs_f64(),
@@ -169,6 +173,7 @@ impl fmt::Display for LoadReport {
             mib(self.peak_rss_kib),
             self.connections.accepted,
             self.connections.peak,
+            self.connections_started.peak,
         )?;
         if let Some(loss) = &self.first_loss {
             write!(f, " first_loss={loss:?}")?;
