@@ -1,6 +1,7 @@
 //! Documents kept whole, against idkollen-sandbox under Tokio's paused clock: streaming
 //! uploads (bytes, file, reader), refusals before anything is sent, downloads that outlast the
-//! whole-request timeout, and signed documents verified against the completion.
+//! whole-request timeout but not a stall (on the real clock), and signed documents verified
+//! against the completion.
 
 mod support;
 
@@ -10,6 +11,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::http::Method;
+use bytes::Bytes;
 use futures::StreamExt as _;
 use idkollen_ext::types::BankIdNoCompleted;
 use idkollen_ext::{Client, DocumentProblem, Error, Poller};
@@ -239,16 +241,26 @@ async fn what_is_not_a_pdf_is_refused_before_sending() {
     sb.shutdown().await;
 }
 
+/// A sandbox, a client with `timeout`, and a signed document of at least `size` bytes: its id,
+/// the completion, and its bytes as one quick download gives them.
+async fn signed_download(
+    timeout: Duration,
+    size: usize,
+) -> (Sandbox, Client, String, BankIdNoCompleted, Bytes) {
+    let sb = sandbox().await;
+    let c = client(&sb, timeout);
+    let (id, done) = signed(&c, pdf(size)).await;
+    let whole = c.documents().download(&id).await.unwrap();
+    (sb, c, id, done, whole)
+}
+
 // On the real clock, with short durations: under the paused clock, Tokio auto-advances to the
-// next timer (here the client's read deadline) in the same park that finds the socket readable,
-// so a body arriving piece by piece would time out on virtual time it never waited.
+// next timer (here the download's wait for bytes) in the same park that finds the socket
+// readable, so a body arriving piece by piece would time out on virtual time it never waited.
 #[tokio::test]
 async fn a_slow_download_outlasts_the_whole_request_timeout() {
-    let sb = sandbox().await;
     let timeout = Duration::from_secs(2);
-    let c = client(&sb, timeout);
-    let (id, done) = signed(&c, pdf(64 * 1024)).await;
-    let whole = c.documents().download(&id).await.unwrap();
+    let (sb, c, id, done, whole) = signed_download(timeout, 64 * 1024).await;
 
     // 4 KiB every 250 ms: over 4 s for the whole body, never 2 s without bytes.
     sb.inject(Fault::slow_body(4 * 1024, Duration::from_millis(250)).path_prefix("/v3/document/"));
@@ -296,11 +308,7 @@ async fn a_slow_download_outlasts_the_whole_request_timeout() {
 // On the real clock, for the reason above.
 #[tokio::test]
 async fn a_slow_consumer_is_not_taken_for_a_stalled_download() {
-    let sb = sandbox().await;
-    let timeout = Duration::from_secs(1);
-    let c = client(&sb, timeout);
-    let (id, done) = signed(&c, pdf(12 * 1024)).await;
-    let whole = c.documents().download(&id).await.unwrap();
+    let (sb, c, id, done, whole) = signed_download(Duration::from_secs(1), 12 * 1024).await;
 
     // A piece every 1.5 s, and a consumer that spends 1 s before asking for each: 1.5 s from
     // the headers or one piece to the next, more than the timeout, but the stream itself only
