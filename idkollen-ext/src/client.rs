@@ -214,8 +214,9 @@ impl Client {
     }
 
     /// [`call`](Self::call) with the tolerant reader's `decoded` and `recover` (see
-    /// [`answer_tolerant`](Self::answer_tolerant)): the one path of a request that is not a
-    /// status read (starts, cancels), sent within the client's bound on requests in flight.
+    /// [`answer_tolerant`](Self::answer_tolerant)): the path of starts and cancels, sent within
+    /// the client's bound on requests in flight ([`in_flight`](Self::in_flight), which a
+    /// document download uses on its own to bound its wait for the answer).
     pub(crate) async fn call_tolerant<T, U, F>(
         &self,
         operation: &'static str,
